@@ -1,0 +1,118 @@
+using System.Reflection;
+using FluentMigrator.Runner;
+using FluentMigrator.Runner.Logging;
+using FluentMigrator.Runner.Processors;
+using UserPages.Migrations;
+
+namespace UserPages.Data;
+
+/// <summary>A migration by version and description.</summary>
+public sealed record MigrationEntry(long Version, string Description)
+{
+    public override string ToString() => $"{Version} {Description}";
+}
+
+/// <summary>Where the schema stands: the applied version and what is still to run.</summary>
+public sealed record MigrationStatus(long CurrentVersion, IReadOnlyList<MigrationEntry> Applied, IReadOnlyList<MigrationEntry> Pending);
+
+/// <summary>
+/// Runs the FluentMigrator migrations against the configured database. FluentMigrator does not lock, so every run
+/// that changes the schema holds the engine's migration lock: two deploy jobs at once apply each migration once.
+/// </summary>
+public sealed class SchemaMigrator(Database database, Assembly migrations)
+{
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>The newest migration this build knows: the version a current database is at.</summary>
+    public static long LatestVersion { get; } = typeof(CreateUsersTable).Assembly.GetTypes()
+        .Select(type => type.GetCustomAttribute<FluentMigrator.MigrationAttribute>()?.Version ?? 0)
+        .Max();
+
+    public SchemaMigrator(Database database)
+        : this(database, typeof(CreateUsersTable).Assembly)
+    {
+    }
+
+    /// <summary>Applies every pending migration; answers those applied, in order (none when already current).</summary>
+    public async Task<IReadOnlyList<MigrationEntry>> UpAsync(CancellationToken cancellationToken)
+    {
+        await database.Dialect.PrepareDatabaseAsync(database.ConnectionString, cancellationToken);
+        await using var migrationLock = await AcquireLockAsync(cancellationToken);
+        using var runner = CreateRunner(database.ConnectionString);
+        var pending = Read(runner).Pending;
+        runner.GetRequiredService<IMigrationRunner>().MigrateUp();
+        return pending;
+    }
+
+    /// <summary>Rolls back every applied migration above <paramref name="version"/>; answers those rolled back, newest first.</summary>
+    public async Task<IReadOnlyList<MigrationEntry>> DownAsync(long version, CancellationToken cancellationToken)
+    {
+        await using var migrationLock = await AcquireLockAsync(cancellationToken);
+        using var runner = CreateRunner(database.ConnectionString);
+        var status = Read(runner);
+        var known = runner.GetRequiredService<IMigrationInformationLoader>().LoadMigrations();
+        if (version != 0 && !known.ContainsKey(version))
+        {
+            throw new InvalidOperationException($"There is no migration {version}; use 0 or one of: {string.Join(", ", known.Keys)}.");
+        }
+
+        runner.GetRequiredService<IMigrationRunner>().MigrateDown(version);
+        return status.Applied.Where(m => m.Version > version).Reverse().ToList();
+    }
+
+    /// <summary>Reads the schema state without changing anything (a missing SQLite file reads as empty).</summary>
+    public Task<MigrationStatus> StatusAsync()
+    {
+        using var runner = CreateRunner(ReadOnlyConnectionString());
+        return Task.FromResult(Read(runner));
+    }
+
+    /// <summary>Writes the SQL the pending migrations would run, running none of it.</summary>
+    public Task ScriptAsync(TextWriter output)
+    {
+        using var runner = CreateRunner(ReadOnlyConnectionString(), previewTo: output);
+        runner.GetRequiredService<IMigrationRunner>().MigrateUp();
+        return Task.CompletedTask;
+    }
+
+    private string ReadOnlyConnectionString() =>
+        database.Dialect.ReadOnlyConnectionString(database.ConnectionString) ?? database.ConnectionString;
+
+    private Task<IAsyncDisposable> AcquireLockAsync(CancellationToken cancellationToken) =>
+        database.Dialect.AcquireMigrationLockAsync(database.ConnectionString, LockTimeout, cancellationToken);
+
+    private static MigrationStatus Read(ServiceProvider runner)
+    {
+        var versions = runner.GetRequiredService<IVersionLoader>();
+        versions.LoadVersionInfo();
+        var all = runner.GetRequiredService<IMigrationInformationLoader>().LoadMigrations()
+            .Select(m => new MigrationEntry(m.Key, m.Value.Description ?? m.Value.Migration.GetType().Name))
+            .ToList();
+        var applied = all.Where(m => versions.VersionInfo.HasAppliedMigration(m.Version)).ToList();
+        var pending = all.Where(m => !versions.VersionInfo.HasAppliedMigration(m.Version)).ToList();
+        return new MigrationStatus(versions.VersionInfo.Latest(), applied, pending);
+    }
+
+    private ServiceProvider CreateRunner(string connectionString, TextWriter? previewTo = null)
+    {
+        var services = new ServiceCollection()
+            .AddFluentMigratorCore()
+            .ConfigureRunner(runner =>
+            {
+                database.Dialect.AddMigrationProcessor(runner);
+                runner.WithGlobalConnectionString(connectionString).ScanIn(migrations).For.Migrations();
+            })
+            .Configure<ProcessorOptions>(options => options.PreviewOnly = previewTo is not null)
+            .AddLogging(logging =>
+            {
+                // The CLI prints its own summary; FluentMigrator speaks only to write the preview script.
+                logging.ClearProviders();
+                if (previewTo is not null)
+                {
+                    logging.AddProvider(new SqlScriptFluentMigratorLoggerProvider(
+                        previewTo, new SqlScriptFluentMigratorLoggerOptions { ShowSql = true }, false));
+                }
+            });
+        return services.BuildServiceProvider(validateScopes: false);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Data.Common;
+using FluentMigrator.Runner;
+using Microsoft.Data.Sqlite;
+
+namespace UserPages.Data;
+
+/// <summary>The embedded default: one file, WAL journal, durable commits.</summary>
+public sealed class SqliteDialect : SqlDialect
+{
+    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintUnique = 2067;
+    private const int SqliteConstraintPrimaryKey = 1555;
+
+    // synchronous=FULL: a signup answered with a redirect survives a power cut. busy_timeout: wait inside SQLite for
+    // the write lock instead of Microsoft.Data.Sqlite's 150 ms sleep-and-retry loop.
+    private const string ConnectionPragmas = """
+        PRAGMA synchronous = FULL;
+        PRAGMA busy_timeout = 5000;
+        PRAGMA foreign_keys = ON;
+        """;
+
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public override string InsertUserSql => """
+        INSERT INTO users (username, email) VALUES (@Username, @Email) RETURNING id
+        """;
+
+    public override string SchemaVersionSql => """SELECT MAX(Version) FROM "VersionInfo" """;
+
+    public override string NormalizeConnectionString(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+        {
+            throw new InvalidOperationException("The SQLite connection string has no Data Source.");
+        }
+
+        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+        }
+
+        return builder.ToString();
+    }
+
+    public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+
+    public override async Task PrepareConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = ConnectionPragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // Writers begin IMMEDIATE so they take the write lock up front (no deadlock-prone upgrade from a read lock);
+    // readers begin DEFERRED so they never wait for writers under WAL.
+    public override ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, bool forWrite, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: !forWrite));
+
+    public override bool IsUniqueViolation(DbException exception, out string constraint)
+    {
+        // "UNIQUE constraint failed: users.email" or "... index 'ux_users_username_ci'": names, never values.
+        constraint = exception.Message;
+        return exception is SqliteException { SqliteErrorCode: SqliteConstraint } sqlite
+            && sqlite.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey;
+    }
+
+    public override void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddSQLite();
+
+    public override async Task<IAsyncDisposable> AcquireMigrationLockAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var path = DatabaseFile(connectionString) + ".migrate.lock";
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive flock on Unix: released by the kernel even if the process is killed.
+                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return stream;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (IOException exception)
+            {
+                throw new TimeoutException("Another migrate run holds the migration lock.", exception);
+            }
+        }
+    }
+
+    public override async Task PrepareDatabaseAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(DatabaseFile(connectionString));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        // WAL is a property of the file, set once; it cannot change inside a transaction.
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override string? ReadOnlyConnectionString(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        // A database that does not exist yet is scripted as an empty one, without creating the file.
+        builder.Mode = File.Exists(builder.DataSource) ? SqliteOpenMode.ReadOnly : SqliteOpenMode.Memory;
+        return builder.ToString();
+    }
+
+    private static string DatabaseFile(string connectionString) => new SqliteConnectionStringBuilder(connectionString).DataSource;
+}

@@ -1,0 +1,41 @@
+namespace UserPages.Data;
+
+/// <summary>A row of the <c>users</c> table.</summary>
+public sealed class User
+{
+    public long Id { get; init; }
+
+    public string Username { get; init; } = "";
+
+    public string Email { get; init; } = "";
+
+    /// <summary>When the user signed up, in UTC (the engines hand it back without a kind).</summary>
+    public DateTime CreatedAt
+    {
+        get;
+        init => field = DateTime.SpecifyKind(value, DateTimeKind.Utc);
+    }
+}
+
+/// <summary>A signup ready to insert: username trimmed, email trimmed and lower-cased.</summary>
+public sealed record NewUser(string Username, string Email);
+
+/// <summary>A user brought in with a known join date (demo data, imports).</summary>
+public sealed record ImportedUser(string Username, string Email, DateTime CreatedAt);
+
+/// <summary>The field whose uniqueness a signup violated.</summary>
+public enum UserField
+{
+    Username,
+    Email,
+}
+
+/// <summary>What adding a user came to: the new id, or the field that is already taken.</summary>
+public readonly record struct AddUserResult(long Id, UserField? Conflict)
+{
+    public bool Added => Conflict is null;
+
+    public static AddUserResult Created(long id) => new(id, null);
+
+    public static AddUserResult Taken(UserField field) => new(0, field);
+}

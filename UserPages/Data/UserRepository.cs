@@ -1,0 +1,175 @@
+using System.Data.Common;
+using Dapper;
+
+namespace UserPages.Data;
+
+/// <summary>What the listing asks for: an optional search, at most one cursor, and a page size.</summary>
+public sealed record ListingQuery(string? Search, ListingCursor? Before, ListingCursor? After, int PageSize);
+
+/// <summary>One page of the listing, newest first, with the cursors of the neighbouring pages if there are any.</summary>
+public sealed record ListingPage(IReadOnlyList<User> Users, ListingCursor? Older, ListingCursor? Newer);
+
+/// <summary>The <c>users</c> table: parameterized SQL through Dapper, always inside the caller's unit of work.</summary>
+public sealed class UserRepository
+{
+    private const string SelectUser = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users
+        """;
+
+    // '!' rather than '\' as the LIKE escape: MySQL would need the backslash itself escaped in the literal.
+    private const string SearchFilter = "(lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')";
+
+    // "created_at <= @At" gives every engine a plain range to seek in the index; the rest breaks ties by id.
+    private const string OlderThanCursor = "created_at <= @At AND (created_at < @At OR id < @Id)";
+    private const string NewerThanCursor = "created_at >= @At AND (created_at > @At OR id > @Id)";
+    private const string NewestFirst = "ORDER BY created_at DESC, id DESC LIMIT @Limit";
+    private const string OldestFirst = "ORDER BY created_at ASC, id ASC LIMIT @Limit";
+
+    public async Task<AddUserResult> AddAsync(UnitOfWork unit, NewUser user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var id = await unit.Connection.ExecuteScalarAsync<long>(
+                new CommandDefinition(unit.Dialect.InsertUserSql, user, unit.Transaction, cancellationToken: cancellationToken));
+            return AddUserResult.Created(id);
+        }
+        catch (DbException exception) when (TakenField(unit.Dialect, exception) is { } field)
+        {
+            unit.MarkRollbackOnly();
+            return AddUserResult.Taken(field);
+        }
+    }
+
+    /// <summary>Inserts many users with their own join dates in one multi-row statement.</summary>
+    public async Task ImportAsync(UnitOfWork unit, IReadOnlyList<ImportedUser> users, CancellationToken cancellationToken)
+    {
+        if (users.Count == 0)
+        {
+            return;
+        }
+
+        // The statement is built from parameter names only ("(@u0, @e0, @c0), ..."); the values travel as parameters.
+        var parameters = new DynamicParameters();
+        var rows = new string[users.Count];
+        for (var i = 0; i < users.Count; i++)
+        {
+            rows[i] = $"(@u{i}, @e{i}, @c{i})";
+            parameters.Add($"u{i}", users[i].Username);
+            parameters.Add($"e{i}", users[i].Email.ToLowerInvariant());
+            parameters.Add($"c{i}", unit.Dialect.ToDbTime(users[i].CreatedAt));
+        }
+
+        await unit.Connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO users (username, email, created_at) VALUES " + string.Join(", ", rows),
+            parameters,
+            unit.Transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    public Task<long> MaxIdAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
+        unit.Connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM users", transaction: unit.Transaction, cancellationToken: cancellationToken));
+
+    public Task<User?> GetByIdAsync(UnitOfWork unit, long id, CancellationToken cancellationToken) =>
+        unit.Connection.QuerySingleOrDefaultAsync<User>(
+            new CommandDefinition($"{SelectUser} WHERE id = @id", new { id }, unit.Transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Finds a user by name regardless of case, as the unique index compares them.</summary>
+    public Task<User?> FindByUsernameAsync(UnitOfWork unit, string username, CancellationToken cancellationToken) =>
+        unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"{SelectUser} WHERE lower(username) = @username",
+            new { username = username.ToLowerInvariant() },
+            unit.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<User?> FindByEmailAsync(UnitOfWork unit, string email, CancellationToken cancellationToken) =>
+        unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"{SelectUser} WHERE email = @email",
+            new { email = email.ToLowerInvariant() },
+            unit.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<long> CountAsync(UnitOfWork unit, string? search, CancellationToken cancellationToken) =>
+        unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            search is null ? "SELECT COUNT(*) FROM users" : $"SELECT COUNT(*) FROM users WHERE {SearchFilter}",
+            new { Pattern = ContainsPattern(search) },
+            unit.Transaction,
+            cancellationToken: cancellationToken));
+
+    public async Task<ListingPage> ListAsync(UnitOfWork unit, ListingQuery query, CancellationToken cancellationToken)
+    {
+        var goingNewer = query.After is not null;
+        var cursor = query.After ?? query.Before;
+
+        // Assembled from the constants above only; every value travels as a parameter.
+        var filters = new List<string>(2);
+        if (query.Search is not null)
+        {
+            filters.Add(SearchFilter);
+        }
+
+        if (cursor is not null)
+        {
+            filters.Add(goingNewer ? NewerThanCursor : OlderThanCursor);
+        }
+
+        var where = filters.Count == 0 ? "" : " WHERE " + string.Join(" AND ", filters);
+        var sql = $"{SelectUser}{where} {(goingNewer ? OldestFirst : NewestFirst)}";
+
+        // One row more than the page tells whether another page lies beyond it.
+        var rows = (await unit.Connection.QueryAsync<User>(new CommandDefinition(
+            sql,
+            new
+            {
+                Pattern = ContainsPattern(query.Search),
+                At = cursor is { } c ? unit.Dialect.ToDbTime(c.CreatedAt) : null,
+                Id = cursor?.Id,
+                Limit = query.PageSize + 1,
+            },
+            unit.Transaction,
+            cancellationToken: cancellationToken))).AsList();
+
+        var more = rows.Count > query.PageSize;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        if (goingNewer)
+        {
+            rows.Reverse();
+        }
+
+        if (rows.Count == 0)
+        {
+            return new ListingPage(rows, null, null);
+        }
+
+        // Coming from a newer page means one exists, and the same for older; the extra row answers the other side.
+        return goingNewer
+            ? new ListingPage(rows, ListingCursor.For(rows[^1]), more ? ListingCursor.For(rows[0]) : null)
+            : new ListingPage(rows, more ? ListingCursor.For(rows[^1]) : null, cursor is null ? null : ListingCursor.For(rows[0]));
+    }
+
+    private static string? ContainsPattern(string? search) =>
+        search is null
+            ? null
+            : "%" + search.ToLowerInvariant().Replace("!", "!!", StringComparison.Ordinal)
+                .Replace("%", "!%", StringComparison.Ordinal)
+                .Replace("_", "!_", StringComparison.Ordinal) + "%";
+
+    private static UserField? TakenField(SqlDialect dialect, DbException exception)
+    {
+        if (!dialect.IsUniqueViolation(exception, out var constraint))
+        {
+            return null;
+        }
+
+        if (constraint.Contains("username", StringComparison.OrdinalIgnoreCase))
+        {
+            return UserField.Username;
+        }
+
+        return constraint.Contains("email", StringComparison.OrdinalIgnoreCase) ? UserField.Email : null;
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using UserPages.Data;
+
+namespace UserPages.Pages.Users;
+
+/// <summary>The public listing: newest first, keyset-paged, searchable by username or email.</summary>
+public sealed class IndexModel(Database database, UserRepository users, TimeProvider clock) : PageModel
+{
+    public const int PageSize = 50;
+    public const int SearchMaxLength = 100;
+
+    public string? Search { get; private set; }
+
+    public ListingPage Listing { get; private set; } = new([], null, null);
+
+    public long Total { get; private set; }
+
+    public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
+
+    public async Task<IActionResult> OnGetAsync(string? q, string? before, string? after, CancellationToken cancellationToken)
+    {
+        Search = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        if (Search is { Length: > SearchMaxLength })
+        {
+            return BadRequest();
+        }
+
+        ListingCursor? older = null, newer = null;
+        if ((before is not null && after is not null)
+            || (before is not null && !ListingCursor.TryParse(before, out older))
+            || (after is not null && !ListingCursor.TryParse(after, out newer)))
+        {
+            return BadRequest();
+        }
+
+        await using var unit = await database.BeginReadAsync(cancellationToken);
+        Listing = await users.ListAsync(unit, new ListingQuery(Search, older, newer, PageSize), cancellationToken);
+        Total = await users.CountAsync(unit, Search, cancellationToken);
+        return Page();
+    }
+}

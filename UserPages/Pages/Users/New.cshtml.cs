@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using FluentValidation;
+using FluentValidation.AspNetCore;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using UserPages.Data;
+
+namespace UserPages.Pages.Users;
+
+/// <summary>The signup form as posted.</summary>
+public sealed class SignupInput
+{
+    public string? Username { get; set; }
+
+    public string? Email { get; set; }
+
+    /// <summary>
+    /// The form as it will be checked and stored: NFKC-normalised (so look-alike compatibility forms fold together)
+    /// and trimmed; the email lower-cased.
+    /// </summary>
+    public SignupInput Normalized() => new()
+    {
+        Username = Username?.Normalize(NormalizationForm.FormKC).Trim(),
+        Email = Email?.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant(),
+    };
+}
+
+/// <summary>The rules a signup must meet before any insert; the form's HTML attributes mirror them.</summary>
+public sealed partial class SignupValidator : AbstractValidator<SignupInput>
+{
+    public const int UsernameMinLength = 3;
+    public const int UsernameMaxLength = 40;
+    public const int EmailMaxLength = 255;
+
+    /// <summary>The allowed username characters, as an HTML <c>pattern</c> (anchored by the browser).</summary>
+    public const string UsernameHtmlPattern = @"[A-Za-z0-9._\-]+";
+
+    public SignupValidator()
+    {
+        RuleFor(input => input.Username).Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Enter a username.")
+            .Length(UsernameMinLength, UsernameMaxLength).WithMessage($"A username is {UsernameMinLength} to {UsernameMaxLength} characters long.")
+            .Matches(UsernameCharacters()).WithMessage("Use only letters, digits, '.', '_' and '-' in a username.");
+
+        RuleFor(input => input.Email).Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Enter an email address.")
+            .MaximumLength(EmailMaxLength).WithMessage($"An email address is at most {EmailMaxLength} characters long.")
+            .Matches(PlausibleEmail()).WithMessage("Enter an email address like name@example.com.");
+    }
+
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]+\z")]
+    private static partial Regex UsernameCharacters();
+
+    // Something@something.something, with no spaces, control or invisible format characters anywhere.
+    [GeneratedRegex(@"\A[^@\s\p{C}]+@[^@\s\p{C}.]+(\.[^@\s\p{C}.]+)+\z")]
+    private static partial Regex PlausibleEmail();
+}
+
+/// <summary>GET shows the signup form; POST validates, inserts in one unit of work and redirects to the listing.</summary>
+public sealed class NewModel(IValidator<SignupInput> validator, Database database, UserRepository users) : PageModel
+{
+    [BindProperty]
+    public SignupInput Input { get; set; } = new();
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        Input = Input.Normalized();
+        var validation = await validator.ValidateAsync(Input, cancellationToken);
+        if (!validation.IsValid)
+        {
+            validation.AddToModelState(ModelState, nameof(Input));
+            return Form(StatusCodes.Status400BadRequest);
+        }
+
+        await using var unit = await database.BeginWriteAsync(cancellationToken);
+        var result = await users.AddAsync(unit, new NewUser(Input.Username!, Input.Email!), cancellationToken);
+        switch (result.Conflict)
+        {
+            case UserField.Username:
+                ModelState.AddModelError($"{nameof(Input)}.{nameof(SignupInput.Username)}", "That username is taken. Try another one.");
+                return Form(StatusCodes.Status409Conflict);
+            case UserField.Email:
+                ModelState.AddModelError($"{nameof(Input)}.{nameof(SignupInput.Email)}", "That email address is already registered.");
+                return Form(StatusCodes.Status409Conflict);
+        }
+
+        await unit.CommitAsync(cancellationToken);
+        TempData[FlashMessage.Key] = $"Welcome, {Input.Username}! Your account was created.";
+        return RedirectToPage("Index");
+    }
+
+    /// <summary>True when the field has an error to show (and so is <c>aria-invalid</c>).</summary>
+    public bool HasError(string field) =>
+        ModelState.TryGetValue($"{nameof(Input)}.{field}", out var entry) && entry.Errors.Count > 0;
+
+    private PageResult Form(int statusCode)
+    {
+        var page = Page();
+        page.StatusCode = statusCode;
+        return page;
+    }
+}

@@ -1,0 +1,49 @@
+using FluentValidation;
+using UserPages.Cli;
+using UserPages.Health;
+using UserPages.Hosting;
+
+if (CommandLine.IsCommand(args))
+{
+    return await CommandLine.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+builder.Services.AddUserPagesData(builder.Configuration);
+builder.Services.AddRazorPages()
+    // FluentValidation is the one voice on input: no implicit [Required] from non-nullable strings, and no
+    // jQuery-validation attributes in the HTML.
+    .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
+    .AddViewOptions(options => options.HtmlHelperOptions.ClientValidationEnabled = false);
+builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+var app = builder.Build();
+
+if (!await StartupSchemaCheck.EnsureCurrentAsync(app))
+{
+    return 1;
+}
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error");
+}
+
+app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseStaticFiles();
+app.UseRouting();
+
+app.MapGet("/", () => Results.Redirect("/users"));
+app.MapHealthChecks("/healthz");
+app.MapRazorPages();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,41 @@
+using FluentMigrator;
+
+namespace UserPages.Migrations;
+
+/// <summary>Creates the <c>users</c> table with its uniqueness rules and the index behind the listing.</summary>
+[Migration(2026112501, "Create users table")]
+public sealed class CreateUsersTable : Migration
+{
+    public override void Up()
+    {
+        Create.Table("users")
+            .WithColumn("id").AsInt64().NotNullable().PrimaryKey().Identity()
+            .WithColumn("username").AsString(40).NotNullable()
+            .WithColumn("email").AsString(255).NotNullable()
+            .WithColumn("created_at").AsDateTime().NotNullable().WithDefault(SystemMethods.CurrentUTCDateTime);
+
+        // Emails are stored lower-cased by the app, so a plain unique index is exact.
+        Create.Index("ux_users_email").OnTable("users")
+            .OnColumn("email").Ascending()
+            .WithOptions().Unique();
+
+        // Usernames keep the case people typed, but "Alice" and "alice" are one name. The database enforces that
+        // itself so two racing signups cannot both win: an expression index on lower(username) where the engine has
+        // them; MariaDB has no expression indexes, but its default collation compares case-insensitively already.
+        IfDatabase("SQLite", "Postgres").Execute.Sql("CREATE UNIQUE INDEX ux_users_username_ci ON users (lower(username))");
+        IfDatabase("MySql").Create.Index("ux_users_username_ci").OnTable("users")
+            .OnColumn("username").Ascending()
+            .WithOptions().Unique();
+
+        // The listing walks newest first with ties broken by id; keyset pagination seeks into this index, so the
+        // first page and a deep page cost the same.
+        Create.Index("ix_users_created_at_id").OnTable("users")
+            .OnColumn("created_at").Descending()
+            .OnColumn("id").Descending();
+    }
+
+    public override void Down()
+    {
+        Delete.Table("users");
+    }
+}
