@@ -1,7 +1,11 @@
+using System.Globalization;
 using FluentValidation;
 using UserPages.Cli;
 using UserPages.Health;
 using UserPages.Hosting;
+
+// The pages are written in English: numbers and dates render the same whatever the server's locale.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.GetCultureInfo("en-US");
 
 if (CommandLine.IsCommand(args))
 {

@@ -1,0 +1,168 @@
+using UserPages.Data;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Cli;
+
+/// <summary>`migrate` as operators run it: the built app as a child process against a database of its own.</summary>
+public abstract class MigrateCommandTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task Up_applies_each_migration_once_and_again_is_a_no_op()
+    {
+        var first = await AppProcess.RunAsync(_db.Settings, "migrate");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains($"Applied {SchemaMigrator.LatestVersion} Create users table", first.Output, StringComparison.Ordinal);
+        Assert.Contains($"Schema is at version {SchemaMigrator.LatestVersion}.", first.Output, StringComparison.Ordinal);
+        Assert.Equal(SchemaMigrator.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
+
+        var again = await AppProcess.RunAsync(_db.Settings, "migrate", "up");
+
+        Assert.Equal(0, again.ExitCode);
+        Assert.DoesNotContain("Applied", again.Output, StringComparison.Ordinal);
+        Assert.Contains($"Schema is up to date at version {SchemaMigrator.LatestVersion}.", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_lists_pending_then_applied_migrations()
+    {
+        var before = await AppProcess.RunAsync(_db.Settings, "migrate", "status");
+        Assert.Equal(0, before.ExitCode);
+        Assert.Contains("Current version: 0", before.Output, StringComparison.Ordinal);
+        Assert.Matches($"Pending:\\s+{SchemaMigrator.LatestVersion} Create users table", before.Output);
+
+        await _db.Migrator.UpAsync(default);
+        var after = await AppProcess.RunAsync(_db.Settings, "migrate", "status");
+
+        Assert.Contains($"Current version: {SchemaMigrator.LatestVersion}", after.Output, StringComparison.Ordinal);
+        Assert.Matches("Pending:\\s+\\(none\\)", after.Output);
+    }
+
+    [Fact]
+    public async Task Down_to_zero_removes_the_schema_and_up_brings_it_back()
+    {
+        await _db.Migrator.UpAsync(default);
+
+        var down = await AppProcess.RunAsync(_db.Settings, "migrate", "down", "--to", "0");
+
+        Assert.Equal(0, down.ExitCode);
+        Assert.Contains($"Rolled back {SchemaMigrator.LatestVersion} Create users table", down.Output, StringComparison.Ordinal);
+        Assert.Equal(0, (await _db.Migrator.StatusAsync()).CurrentVersion);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(async () =>
+        {
+            await using var unit = await _db.Database.BeginReadAsync(default);
+            await _db.Users.CountAsync(unit, null, default);
+        });
+
+        var up = await AppProcess.RunAsync(_db.Settings, "migrate");
+        Assert.Equal(0, up.ExitCode);
+        await using var read = await _db.Database.BeginReadAsync(default);
+        Assert.Equal(0, await _db.Users.CountAsync(read, null, default));
+    }
+
+    [Fact]
+    public async Task Down_to_an_unknown_version_fails_with_one_line_and_changes_nothing()
+    {
+        await _db.Migrator.UpAsync(default);
+
+        var result = await AppProcess.RunAsync(_db.Settings, "migrate", "down", "--to", "123");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal("migrate down failed: There is no migration 123; use 0 or one of: " + SchemaMigrator.LatestVersion + ".", result.Error.Trim());
+        Assert.Equal(SchemaMigrator.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
+    }
+
+    [Fact]
+    public async Task Script_prints_the_sql_and_changes_nothing()
+    {
+        var result = await AppProcess.RunAsync(_db.Settings, "migrate", "script");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("CREATE TABLE", result.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("ux_users_username_ci", result.Output, StringComparison.Ordinal);
+        var status = await _db.Migrator.StatusAsync();
+        Assert.Equal(0, status.CurrentVersion);
+        Assert.NotEmpty(status.Pending);
+    }
+
+    [Fact]
+    public async Task Two_runs_at_once_both_succeed_and_apply_the_schema_once()
+    {
+        var runs = await Task.WhenAll(AppProcess.RunAsync(_db.Settings, "migrate"), AppProcess.RunAsync(_db.Settings, "migrate"));
+
+        Assert.All(runs, run => Assert.Equal(0, run.ExitCode));
+        Assert.Single(runs, run => run.Output.Contains("Applied", StringComparison.Ordinal));
+        var status = await _db.Migrator.StatusAsync();
+        Assert.Equal(SchemaMigrator.LatestVersion, status.CurrentVersion);
+        Assert.Empty(status.Pending);
+    }
+
+    [Fact]
+    public async Task Production_app_refuses_to_start_with_pending_migrations()
+    {
+        var result = await AppProcess.RunAsync(_db.Settings, "--urls", "http://127.0.0.1:0");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Run `UserPages migrate`", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Seed_refuses_production_without_force_and_fills_with_it()
+    {
+        await _db.Migrator.UpAsync(default);
+
+        var refused = await AppProcess.RunAsync(_db.Settings, "seed", "--users", "10");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--force", refused.Error, StringComparison.Ordinal);
+
+        var seeded = await AppProcess.RunAsync(_db.Settings, "seed", "--users", "250", "--force");
+        Assert.Equal(0, seeded.ExitCode);
+        var again = await AppProcess.RunInEnvironmentAsync("Development", _db.Settings, "seed", "--users", "250");
+        Assert.Equal(0, again.ExitCode);
+
+        await using var unit = await _db.Database.BeginReadAsync(default);
+        Assert.Equal(500, await _db.Users.CountAsync(unit, null, default));
+    }
+}
+
+public sealed class MigrateCommandTestsOnSqlite : MigrateCommandTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+
+    [Fact]
+    public async Task Unreachable_database_fails_with_one_clear_line()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Users"] = "Data Source=/proc/no-such-dir/users.db",
+        };
+
+        var result = await AppProcess.RunAsync(settings, "migrate");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("migrate failed: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_provider_fails_with_one_clear_line()
+    {
+        var settings = new Dictionary<string, string> { ["Database:Provider"] = "oracle", ["ConnectionStrings:Users"] = "x" };
+
+        var result = await AppProcess.RunAsync(settings, "migrate", "status");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("migrate status failed: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Database:Provider", result.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace UserPages.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app in Production mode over a fresh, migrated database: one per test class. Subclasses pick the engine.
+/// </summary>
+public abstract class AppFixture : IAsyncLifetime
+{
+    private WebApplicationFactory<Program>? _factory;
+
+    public TestDatabase Db { get; private set; } = null!;
+
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not initialized.");
+
+    /// <summary>A client that does not follow redirects, so tests see the 302 itself; cookies are kept.</summary>
+    public HttpClient CreateClient() =>
+        Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    /// <summary>Runs once the schema is in place, before the app starts: seed what the class needs.</summary>
+    protected virtual Task OnMigratedAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        Db = await CreateDatabaseAsync();
+        await Db.Migrator.UpAsync(CancellationToken.None);
+        await OnMigratedAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Production");
+            foreach (var (key, value) in Db.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        await Db.DisposeAsync();
+    }
+}
+
+/// <summary>The app over its embedded default, a SQLite file of its own.</summary>
+public sealed class SqliteAppFixture : AppFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}

@@ -1,0 +1,24 @@
+namespace UserPages.Tests.Infrastructure;
+
+/// <summary>Fills in and posts the signup form the way a browser does: antiforgery token and cookie included.</summary>
+public static class SignupClient
+{
+    public static async Task<HttpResponseMessage> SignUpAsync(this HttpClient client, string? username, string? email)
+    {
+        var form = (await HtmlPage.GetAsync(client, "/users/new")).FormValues();
+        if (username is not null)
+        {
+            form["Input.Username"] = username;
+        }
+
+        if (email is not null)
+        {
+            form["Input.Email"] = email;
+        }
+
+        return await client.PostAsync(new Uri("/users/new", UriKind.Relative), new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>A name no other test uses, so tests can share one database per class.</summary>
+    public static string UniqueName(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 40)];
+}

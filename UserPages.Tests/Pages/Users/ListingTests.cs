@@ -1,0 +1,165 @@
+using System.Net;
+using AngleSharp.Dom;
+using UserPages.Data;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Pages.Users;
+
+/// <summary>
+/// The listing over a database of its own: 120 users with known join dates, so order, paging, search and masking are
+/// checked against what is really stored.
+/// </summary>
+public abstract class ListingTests(ListingTests.Fixture app)
+{
+    public const int Seeded = 120;
+
+    /// <summary>Seeds the class's database once: user000 (oldest) to user119 (newest), one minute apart.</summary>
+    public abstract class Fixture : AppFixture
+    {
+        public static readonly DateTime Start = new(2025, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+
+        protected override async Task OnMigratedAsync()
+        {
+            await using var unit = await Db.Database.BeginWriteAsync(default);
+            var users = Enumerable.Range(0, Seeded)
+                .Select(i => new ImportedUser($"user{i:000}", $"person{i:000}@example.com", Start.AddMinutes(i)))
+                .Append(new ImportedUser("per%cent_x", "odd!mail@example.org", Start.AddMinutes(-10)))
+                .ToList();
+            await Db.Users.ImportAsync(unit, users, default);
+            await unit.CommitAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task Root_redirects_to_the_listing()
+    {
+        var response = await app.CreateClient().GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/users", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task First_page_shows_the_50_newest_with_masked_emails_and_the_total()
+    {
+        var page = await HtmlPage.GetAsync(app.CreateClient(), "/users");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        var names = page.Texts(".user-list .username");
+        Assert.Equal(Enumerable.Range(70, 50).Reverse().Select(i => $"user{i:000}"), names);
+        Assert.Equal("p***@example.com", page.Texts(".user-list .email")[0]);
+        Assert.DoesNotContain("person119@example.com", page.Document.Body!.InnerHtml, StringComparison.Ordinal);
+        Assert.Equal($"{Seeded + 1} users have signed up.", page.Text("#user-count"));
+        Assert.Equal("2025-01-01T13:59:00Z", page.Document.QuerySelector(".user-list time")!.GetAttribute("datetime"));
+        Assert.Null(page.Document.QuerySelector("a[rel=prev]"));
+    }
+
+    [Fact]
+    public async Task Older_and_newer_links_walk_every_user_once_and_back()
+    {
+        var client = app.CreateClient();
+        var seen = new List<string>();
+        var page = await HtmlPage.GetAsync(client, "/users");
+        var pages = new List<string> { "/users" };
+        while (true)
+        {
+            seen.AddRange(page.Texts(".user-list .username"));
+            var older = page.Document.QuerySelector("a[rel=next]")?.GetAttribute("href");
+            if (older is null)
+            {
+                break;
+            }
+
+            Assert.Contains("before=", older, StringComparison.Ordinal);
+            pages.Add(older);
+            page = await HtmlPage.GetAsync(client, older);
+        }
+
+        Assert.Equal(3, pages.Count);
+        Assert.Equal(Seeded + 1, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal("per%cent_x", seen[^1]);
+
+        // Back from the last page: "Newer" shows exactly the middle page again.
+        var middle = await HtmlPage.GetAsync(client, pages[1]);
+        var newer = page.Document.QuerySelector("a[rel=prev]")!.GetAttribute("href")!;
+        Assert.Equal(middle.Texts(".user-list .username"), (await HtmlPage.GetAsync(client, newer)).Texts(".user-list .username"));
+    }
+
+    [Theory]
+    [InlineData("USER11", new[] { "user119", "user118", "user117", "user116", "user115", "user114", "user113", "user112", "user111", "user110" })]
+    [InlineData("person007@", new[] { "user007" })]
+    [InlineData("%", new[] { "per%cent_x" })]
+    [InlineData("t_x", new[] { "per%cent_x" })]
+    [InlineData("odd!mail", new[] { "per%cent_x" })]
+    public async Task Search_matches_username_or_email_case_insensitively_and_treats_wildcards_literally(string term, string[] expected)
+    {
+        var page = await HtmlPage.GetAsync(app.CreateClient(), $"/users?q={Uri.EscapeDataString(term)}");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal(expected, page.Texts(".user-list .username"));
+        Assert.Equal(expected.Length == 1 ? "1 user matches." : $"{expected.Length} users match.", page.Text("#user-count"));
+        Assert.Equal(term, page.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("#q")!.Value);
+    }
+
+    [Fact]
+    public async Task Search_without_matches_says_so()
+    {
+        var page = await HtmlPage.GetAsync(app.CreateClient(), "/users?q=nobody-here");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("No users match “nobody-here”.", page.Text(".empty"));
+    }
+
+    [Theory]
+    [InlineData("/users?before=garbage")]
+    [InlineData("/users?after=1_x")]
+    [InlineData("/users?before=-5_3")]
+    [InlineData("/users?before=99999999999999999999_1")]
+    [InlineData("/users?before=1_1&after=1_1")]
+    public async Task Malformed_cursor_answers_a_friendly_400(string url)
+    {
+        var page = await HtmlPage.GetAsync(app.CreateClient(), url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.Equal("Bad request", page.Text("h1"));
+    }
+
+    [Fact]
+    public async Task Details_page_shows_one_user_with_a_masked_email()
+    {
+        await using var unit = await app.Db.Database.BeginReadAsync(default);
+        var user = (await app.Db.Users.FindByUsernameAsync(unit, "user042", default))!;
+
+        var page = await HtmlPage.GetAsync(app.CreateClient(), $"/users/{user.Id}");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("user042 · UserPages", page.Document.Title);
+        Assert.Equal("user042", page.Text("h1"));
+        Assert.Contains("p***@example.com", page.Text(".profile dl"), StringComparison.Ordinal);
+        Assert.Contains("2025-01-01 12:42:00 UTC", page.Text(".profile dl"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/users/999999")]
+    [InlineData("/users/0")]
+    [InlineData("/users/-1")]
+    [InlineData("/users/abc")]
+    [InlineData("/users/99999999999999999999999")]
+    [InlineData("/no/such/page")]
+    public async Task Unknown_or_malformed_addresses_answer_a_friendly_404(string url)
+    {
+        var page = await HtmlPage.GetAsync(app.CreateClient(), url);
+
+        Assert.Equal(HttpStatusCode.NotFound, page.Status);
+        Assert.Equal("Page not found", page.Text("h1"));
+        Assert.False(page.Response.Headers.Contains("Server"));
+    }
+}
+
+public sealed class SqliteListingFixture : ListingTests.Fixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
+
+public sealed class ListingTestsOnSqlite(SqliteListingFixture app) : ListingTests(app), IClassFixture<SqliteListingFixture>;
