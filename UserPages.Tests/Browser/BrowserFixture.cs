@@ -1,0 +1,65 @@
+using Microsoft.Playwright;
+
+namespace UserPages.Tests.Browser;
+
+/// <summary>
+/// One headless Debian Chromium for the whole browser test run (launching one costs about a second); every test
+/// opens its own context, so no cookie, storage or focus leaks between tests.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    /// <summary>Why the browser tests cannot run on this machine; null when they can.</summary>
+    public string? MissingBrowser { get; private set; }
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException(MissingBrowser ?? "Not initialized.");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            var reason = $"{ChromiumPath} is missing: install Debian's chromium (apt-get install chromium; .ci/run does).";
+            // On a laptop without Chromium the tests skip with that reason; in CI a missing browser must fail loudly.
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"{reason} Under CI=true that is a failure, not a skip.");
+            }
+
+            MissingBrowser = reason;
+            return;
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
+
+/// <summary>Every browser test class joins this xunit collection: one browser, tests run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserTests : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}
