@@ -33,6 +33,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
+        // Evidence from an earlier run would only mislead: the folder holds this run's failures alone.
+        if (Directory.Exists(Scenario.ResultsDirectory))
+        {
+            Directory.Delete(Scenario.ResultsDirectory, recursive: true);
+        }
+
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -1,0 +1,69 @@
+using Microsoft.Playwright;
+using UserPages.Data;
+using static Microsoft.Playwright.Assertions;
+
+namespace UserPages.Tests.Browser;
+
+/// <summary>
+/// The pictures in the README: the signup form, the form with errors and the listing, on a phone and a desktop.
+/// Every run writes them to <c>TestResults/browser/screenshots/</c>; <c>docs/screenshots/update</c> points
+/// <c>USERPAGES_SCREENSHOTS</c> at <c>docs/screenshots/</c> to refresh the committed ones.
+/// </summary>
+[Collection(BrowserTests.Name)]
+public sealed class ScreenshotTests(BrowserFixture browser, ScreenshotTests.PeopleApp app) : IClassFixture<ScreenshotTests.PeopleApp>
+{
+    private static readonly string Directory =
+        Environment.GetEnvironmentVariable("USERPAGES_SCREENSHOTS") is { Length: > 0 } chosen
+            ? chosen
+            : Path.Combine(Scenario.ResultsDirectory, "screenshots");
+
+    /// <summary>A few people who joined over the last months, so the listing looks like one in use.</summary>
+    public sealed class PeopleApp : BrowserApp
+    {
+        protected override async Task OnMigratedAsync()
+        {
+            var now = DateTime.UtcNow;
+            ImportedUser[] people =
+            [
+                new("ada.lovelace", "ada@analytical.example", now.AddDays(-200)),
+                new("grace_hopper", "grace@cobol.example", now.AddDays(-41)),
+                new("alan-turing", "alan@bletchley.example", now.AddDays(-9)),
+                new("katherine.j", "katherine@nasa.example", now.AddDays(-3)),
+                new("linus_t", "linus@kernel.example", now.AddHours(-20)),
+                new("margaret.h", "margaret@apollo.example", now.AddHours(-5)),
+                new("dennis_r", "dennis@unix.example", now.AddMinutes(-42)),
+            ];
+            await using var unit = await Db.Database.BeginWriteAsync(default);
+            await Db.Users.ImportAsync(unit, people, default);
+            await unit.CommitAsync(default);
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public Task Signup_form_form_with_errors_and_listing(string width) => browser.RunAsync(app, async page =>
+    {
+        await page.GotoAsync("/users/new");
+        await SaveAsync(page, $"signup-{width}");
+
+        await page.Locator("form.signup-form").EvaluateAsync("form => form.noValidate = true");
+        await page.GetByLabel("Username", new() { Exact = true }).FillAsync("grace hopper");
+        await page.GetByLabel("Email address").FillAsync("grace@");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.Locator("#username-error")).ToBeVisibleAsync();
+        await SaveAsync(page, $"signup-errors-{width}");
+
+        await page.GotoAsync("/users");
+        await Expect(page.Locator(".user-list li")).ToHaveCountAsync(7);
+        await SaveAsync(page, $"listing-{width}");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await SaveAsync(page, $"listing-dark-{width}");
+    }, width == "phone" ? Scenario.Phone : Scenario.Desktop);
+
+    private static async Task SaveAsync(IPage page, string name)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Directory, name + ".png"), FullPage = true });
+    }
+}
