@@ -13,6 +13,8 @@ public sealed class AccessibilityTests(BrowserFixture browser, BrowserApp app) :
     public Task Every_page_and_state_has_no_serious_or_critical_violations() => browser.RunAsync(app, async page =>
     {
         await page.GotoAsync("/users");
+        await Expect(page.Locator("#user-count")).ToHaveTextAsync("No one has signed up yet.");
+        await Expect(page.GetByRole(AriaRole.Search)).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Be the first to sign up" })).ToBeVisibleAsync();
         await page.AssertAccessibleAsync("the empty listing");
 
