@@ -1,4 +1,6 @@
 using Microsoft.Playwright;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace UserPages.Tests.Browser;
 
@@ -6,7 +8,7 @@ namespace UserPages.Tests.Browser;
 /// One headless Debian Chromium for the whole browser test run (launching one costs about a second); every test
 /// opens its own context, so no cookie, storage or focus leaks between tests.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public sealed class BrowserFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -30,6 +32,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             }
 
             MissingBrowser = reason;
+            // Printed once by `dotnet test` (xunit.runner.json turns diagnostic messages on); each test also
+            // carries it as its skip reason.
+            diagnostics.OnMessage(new DiagnosticMessage($"Browser tests skipped: {reason}"));
             return;
         }
 
