@@ -50,7 +50,7 @@ public sealed class KeyboardTests(BrowserFixture browser, BrowserApp app) : ICla
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Enter");
         await page.Keyboard.PressAsync("Tab");
-        await Expect(page.GetByLabel("Username", new() { Exact = true })).ToBeFocusedAsync();
+        await Expect(new SignupForm(page).Username).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync(name);
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync($"{name}@example.com");
