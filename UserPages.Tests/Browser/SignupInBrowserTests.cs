@@ -69,6 +69,7 @@ public sealed class SignupInBrowserTests(BrowserFixture browser, BrowserApp app)
         var response = await form.SendAsync("no spaces", "nobody");
 
         Assert.Equal(400, response.Status);
+        await Expect(page).ToHaveTitleAsync("Error: Sign up · UserPages");
         await Expect(page.Locator("#username-error")).ToHaveTextAsync("Use only letters, digits, '.', '_' and '-' in a username.");
         await Expect(page.Locator("#email-error")).ToHaveTextAsync("Enter an email address like name@example.com.");
         await Expect(form.Username).ToHaveAttributeAsync("aria-invalid", "true");
