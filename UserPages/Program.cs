@@ -16,6 +16,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.Services.AddUserPagesData(builder.Configuration);
+builder.Services.AddSecurityHeaders(builder.Configuration);
+builder.Services.AddTransportSecurity(builder.Configuration);
+builder.Services.AddRequestLimits(builder.Configuration);
+builder.Services.AddSignupRateLimiting(builder.Configuration);
 builder.Services.AddRazorPages()
     // FluentValidation is the one voice on input: no implicit [Required] from non-nullable strings, and no
     // jQuery-validation attributes in the HTML.
@@ -24,6 +28,7 @@ builder.Services.AddRazorPages()
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<DatabaseOutage>();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 var app = builder.Build();
@@ -33,14 +38,14 @@ if (!await StartupSchemaCheck.EnsureCurrentAsync(app))
     return 1;
 }
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error");
-}
-
-app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseForwardedHeadersIfProxied();
+app.UseFriendlyErrors();
+app.UseSecurityHeaders();
+app.UseTransportSecurity();
+app.UseRequestLimits();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRateLimiter();
 
 app.MapGet("/", () => Results.Redirect("/users"));
 app.MapHealthChecks("/healthz");

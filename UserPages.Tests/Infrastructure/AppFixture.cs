@@ -20,8 +20,22 @@ public abstract class AppFixture : IAsyncLifetime
 
     protected abstract Task<TestDatabase> CreateDatabaseAsync();
 
+    /// <summary>
+    /// Settings on top of the database's. Tests post many signups from one (unknown) client address, so the signup
+    /// rate limit is off unless a class turns it on; it has tests of its own.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["RateLimiting:Enabled"] = "false",
+    };
+
     /// <summary>Runs once the schema is in place, before the app starts: seed what the class needs.</summary>
     protected virtual Task OnMigratedAsync() => Task.CompletedTask;
+
+    /// <summary>Anything more a class needs from the host (logging capture, test-only middleware).</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder builder)
+    {
+    }
 
     public async Task InitializeAsync()
     {
@@ -31,10 +45,12 @@ public abstract class AppFixture : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Production");
-            foreach (var (key, value) in Db.Settings)
+            foreach (var (key, value) in Db.Settings.Concat(Settings))
             {
                 builder.UseSetting(key, value);
             }
+
+            ConfigureWebHost(builder);
         });
     }
 

@@ -17,6 +17,9 @@ public sealed class Database
     /// <summary>The connection string as used, after normalisation (absolute SQLite path, engine settings).</summary>
     public string ConnectionString { get; }
 
+    /// <summary>Drops pooled connections after a fault (see <see cref="SqlDialect.ClearPool"/>).</summary>
+    public void ClearPool() => Dialect.ClearPool();
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = Dialect.CreateConnection(ConnectionString);

@@ -18,6 +18,18 @@ public abstract class SqlDialect
     /// <summary>The highest applied migration version, or NULL when none is.</summary>
     public abstract string SchemaVersionSql { get; }
 
+    /// <summary>
+    /// A statement that must write to succeed (run inside a write unit that is rolled back), so the health check
+    /// notices a database that still answers reads but refuses writes; null when beginning a write unit is proof
+    /// enough.
+    /// </summary>
+    public virtual string? WriteProbeSql => null;
+
+    /// <summary>Drops idle pooled connections, so the next open reaches the database afresh after a fault.</summary>
+    public virtual void ClearPool()
+    {
+    }
+
     /// <summary>Rewrites the configured connection string into the one actually used (absolute paths, pool settings).</summary>
     public abstract string NormalizeConnectionString(string connectionString, string contentRoot);
 

@@ -27,6 +27,11 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string SchemaVersionSql => """SELECT MAX(Version) FROM "VersionInfo" """;
 
+    // Creating a table must write a page: fails on a read-only, moved or full file. Always rolled back.
+    public override string WriteProbeSql => "CREATE TABLE healthz_write_probe (id INTEGER)";
+
+    public override void ClearPool() => SqliteConnection.ClearAllPools();
+
     public override string NormalizeConnectionString(string connectionString, string contentRoot)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
@@ -38,6 +43,13 @@ public sealed class SqliteDialect : SqlDialect
         if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
         {
             builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+        }
+
+        // Only migrate creates the database file (see PrepareDatabaseAsync). A web app whose file was deleted must
+        // fail loudly rather than quietly start a new, empty database beside the lost one.
+        if (builder.Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            builder.Mode = SqliteOpenMode.ReadWrite;
         }
 
         return builder.ToString();
@@ -99,7 +111,8 @@ public sealed class SqliteDialect : SqlDialect
         }
 
         // WAL is a property of the file, set once; it cannot change inside a transaction.
-        await using var connection = new SqliteConnection(connectionString);
+        var create = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWriteCreate };
+        await using var connection = new SqliteConnection(create.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL;";

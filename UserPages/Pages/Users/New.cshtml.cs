@@ -4,7 +4,10 @@ using FluentValidation;
 using FluentValidation.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using UserPages.Data;
+using UserPages.Health;
+using UserPages.Hosting;
 
 namespace UserPages.Pages.Users;
 
@@ -43,22 +46,27 @@ public sealed partial class SignupValidator : AbstractValidator<SignupInput>
             .Length(UsernameMinLength, UsernameMaxLength).WithMessage($"A username is {UsernameMinLength} to {UsernameMaxLength} characters long.")
             .Matches(UsernameCharacters()).WithMessage("Use only letters, digits, '.', '_' and '-' in a username.");
 
+        // ASCII only (after NFKC, so full-width forms still pass): a masked address like "a***@exаmple.com" must not
+        // hide a Cyrillic look-alike, and no mail we would send needs SMTPUTF8. International domains are written in
+        // their xn-- form.
         RuleFor(input => input.Email).Cascade(CascadeMode.Stop)
             .NotEmpty().WithMessage("Enter an email address.")
             .MaximumLength(EmailMaxLength).WithMessage($"An email address is at most {EmailMaxLength} characters long.")
+            .Must(email => Ascii.IsValid(email)).WithMessage("Use only plain ASCII characters in an email address (write an international domain in its xn-- form).")
             .Matches(PlausibleEmail()).WithMessage("Enter an email address like name@example.com.");
     }
 
     [GeneratedRegex(@"\A[A-Za-z0-9._-]+\z")]
     private static partial Regex UsernameCharacters();
 
-    // Something@something.something, with no spaces, control or invisible format characters anywhere.
-    [GeneratedRegex(@"\A[^@\s\p{C}]+@[^@\s\p{C}.]+(\.[^@\s\p{C}.]+)+\z")]
+    // Something@host.domain: printable ASCII without spaces before the @, letters, digits and hyphens in each label.
+    [GeneratedRegex(@"\A[\x21-\x7E-[@]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\z")]
     private static partial Regex PlausibleEmail();
 }
 
 /// <summary>GET shows the signup form; POST validates, inserts in one unit of work and redirects to the listing.</summary>
-public sealed class NewModel(IValidator<SignupInput> validator, Database database, UserRepository users) : PageModel
+[EnableRateLimiting(SignupRateLimiting.Policy)]
+public sealed class NewModel(IValidator<SignupInput> validator, Database database, UserRepository users, DatabaseOutage outage) : PageModel
 {
     [BindProperty]
     public SignupInput Input { get; set; } = new();
@@ -71,9 +79,10 @@ public sealed class NewModel(IValidator<SignupInput> validator, Database databas
     {
         Input = Input.Normalized();
         var validation = await validator.ValidateAsync(Input, cancellationToken);
-        if (!validation.IsValid)
+        validation.AddToModelState(ModelState, nameof(Input));
+        RejectRepeatedFields();
+        if (ModelState.ErrorCount > 0)
         {
-            validation.AddToModelState(ModelState, nameof(Input));
             return Form(StatusCodes.Status400BadRequest);
         }
 
@@ -90,6 +99,7 @@ public sealed class NewModel(IValidator<SignupInput> validator, Database databas
         }
 
         await unit.CommitAsync(cancellationToken);
+        outage.ReportAnswered();
         TempData[FlashMessage.Key] = $"Welcome, {Input.Username}! Your account was created.";
         return RedirectToPage("Index");
     }
@@ -97,6 +107,18 @@ public sealed class NewModel(IValidator<SignupInput> validator, Database databas
     /// <summary>True when the field has an error to show (and so is <c>aria-invalid</c>).</summary>
     public bool HasError(string field) =>
         ModelState.TryGetValue($"{nameof(Input)}.{field}", out var entry) && entry.Errors.Count > 0;
+
+    // Model binding quietly takes the first of two values; a form that sends a field twice was not made by our page.
+    private void RejectRepeatedFields()
+    {
+        foreach (var (field, label) in new[] { (nameof(SignupInput.Username), "username"), (nameof(SignupInput.Email), "email address") })
+        {
+            if (Request.Form[$"{nameof(Input)}.{field}"].Count > 1)
+            {
+                ModelState.AddModelError($"{nameof(Input)}.{field}", $"The form sent more than one {label}; reload the page and try again.");
+            }
+        }
+    }
 
     private PageResult Form(int statusCode)
     {
