@@ -19,6 +19,15 @@ public static class SignupClient
         return await client.PostAsync(new Uri("/users/new", UriKind.Relative), new FormUrlEncodedContent(form));
     }
 
+    /// <summary>The signup form's fields (antiforgery token included) for this client; the token can be posted many times.</summary>
+    public static async Task<Dictionary<string, string>> GetSignupFormAsync(this HttpClient client) =>
+        (await HtmlPage.GetAsync(client, "/users/new")).FormValues();
+
+    /// <summary>Posts a signup with a form fetched before, so many posts can leave at the same moment.</summary>
+    public static Task<HttpResponseMessage> PostSignupAsync(this HttpClient client, Dictionary<string, string> form, string username, string email) =>
+        client.PostAsync(new Uri("/users/new", UriKind.Relative), new FormUrlEncodedContent(
+            new Dictionary<string, string>(form) { ["Input.Username"] = username, ["Input.Email"] = email }));
+
     /// <summary>A name no other test uses, so tests can share one database per class.</summary>
     public static string UniqueName(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 40)];
 }

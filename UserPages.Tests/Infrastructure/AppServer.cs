@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace UserPages.Tests.Infrastructure;
+
+/// <summary>
+/// The built app serving HTTP as a real child process (Kestrel on a free loopback port, Production environment),
+/// for faults TestServer cannot show: SIGKILL, a database that disappears under a running process. Everything it
+/// logs is kept in <see cref="Output"/>.
+/// </summary>
+public sealed partial class AppServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AppServer(IReadOnlyDictionary<string, string> settings)
+    {
+        var all = new Dictionary<string, string>(settings) { ["RateLimiting:Enabled"] = "false" };
+        _process = new Process { StartInfo = AppProcess.StartInfo(all, "Production", "--urls", "http://127.0.0.1:0") };
+        _process.OutputDataReceived += (_, line) => Collect(line.Data);
+        _process.ErrorDataReceived += (_, line) => Collect(line.Data);
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException("The app exited before listening:\n" + Output));
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Everything the process has printed so far (console logs, one entry per line).</summary>
+    public string Output => string.Join('\n', _output);
+
+    public static async Task<AppServer> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var server = new AppServer(settings);
+        server._process.Start();
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        server.BaseAddress = await server._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return server;
+    }
+
+    /// <summary>A client with its own cookies that sees redirects as they are.</summary>
+    public HttpClient CreateClient() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; what the kernel and SQLite made durable is all that is left.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        if (ListeningOn().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningOn();
+}

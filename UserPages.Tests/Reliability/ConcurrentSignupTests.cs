@@ -1,0 +1,156 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Reliability;
+
+/// <summary>
+/// Many people at once: racing signups for one name or one email, and a mixed load of listing, searching and signing
+/// up. The database decides every race; nobody sees a 5xx or "database is locked".
+/// </summary>
+public abstract class ConcurrentSignupTests(ConcurrentSignupTests.Fixture app)
+{
+    public const int Racers = 64;
+
+    /// <summary>The app with every log entry kept, to prove no "database is locked" was ever logged.</summary>
+    public abstract class Fixture : AppFixture
+    {
+        public LogCapture Logs { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+            builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(Logs)));
+    }
+
+    [Fact]
+    public async Task Sixty_four_signups_for_one_username_give_one_302_and_63_conflicts_and_one_row()
+    {
+        var name = SignupClient.UniqueName("race");
+
+        var responses = await RaceAsync(i => (i % 2 == 0 ? name : name.ToUpperInvariant(), $"{name}-{i}@example.com"));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+        var conflicts = responses.Where(r => r.StatusCode == HttpStatusCode.Conflict).ToList();
+        Assert.Equal(Racers - 1, conflicts.Count);
+        foreach (var conflict in conflicts)
+        {
+            Assert.Equal("That username is taken. Try another one.", (await HtmlPage.ParseAsync(conflict)).Text("#username-error"));
+        }
+
+        Assert.Equal(1, await CountMatchingAsync(name));
+        AssertNoDatabaseErrorsLogged();
+    }
+
+    [Fact]
+    public async Task Sixty_four_signups_for_one_email_give_one_302_and_63_conflicts_and_one_row()
+    {
+        var name = SignupClient.UniqueName("mail");
+
+        var responses = await RaceAsync(i => ($"{name}-{i}", $"{name}@Example.com"));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+        var conflicts = responses.Where(r => r.StatusCode == HttpStatusCode.Conflict).ToList();
+        Assert.Equal(Racers - 1, conflicts.Count);
+        foreach (var conflict in conflicts)
+        {
+            Assert.Equal("That email address is already registered.", (await HtmlPage.ParseAsync(conflict)).Text("#email-error"));
+        }
+
+        Assert.Equal(1, await CountMatchingAsync(name));
+        AssertNoDatabaseErrorsLogged();
+    }
+
+    [Fact]
+    public async Task Mixed_load_of_listing_search_details_and_signups_never_answers_5xx_or_locks()
+    {
+        const int Signers = 8, Readers = 8, RequestsEach = 40;
+        var before = await CountMatchingAsync("load-");
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<(string What, HttpStatusCode Status)>();
+        var signedUp = 0;
+
+        var signers = Enumerable.Range(0, Signers).Select(worker => Task.Run(async () =>
+        {
+            var client = app.CreateClient();
+            var form = await client.GetSignupFormAsync();
+            for (var i = 0; i < RequestsEach; i++)
+            {
+                // Every fifth signup repeats an earlier name: conflicts are part of real traffic.
+                var name = i % 5 == 4 ? $"load-{worker}-{i - 1}" : $"load-{worker}-{i}";
+                var response = await client.PostSignupAsync(form, name, $"{name}-{i}@example.com");
+                statuses.Add(("signup", response.StatusCode));
+                if (response.StatusCode == HttpStatusCode.Redirect)
+                {
+                    Interlocked.Increment(ref signedUp);
+                }
+            }
+        }));
+        var readers = Enumerable.Range(0, Readers).Select(worker => Task.Run(async () =>
+        {
+            var client = app.CreateClient();
+            for (var i = 0; i < RequestsEach; i++)
+            {
+                var url = (i % 4) switch
+                {
+                    0 => "/users",
+                    1 => $"/users?q=load-{i % Signers}",
+                    2 => "/users?q=%25_",
+                    _ => "/users?before=" + DateTime.UtcNow.Ticks + "_9999999",
+                };
+                var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+                statuses.Add((url, response.StatusCode));
+                var details = (await HtmlPage.ParseAsync(response)).Document.QuerySelector(".user-list .username")?.GetAttribute("href");
+                if (details is not null)
+                {
+                    statuses.Add(("details", (await client.GetAsync(new Uri(details, UriKind.Relative))).StatusCode));
+                }
+            }
+        }));
+        await Task.WhenAll(signers.Concat(readers));
+
+        Assert.DoesNotContain(statuses, s => (int)s.Status >= 500);
+        Assert.All(statuses.Where(s => s.What != "signup"), s => Assert.Equal(HttpStatusCode.OK, s.Status));
+        Assert.All(statuses.Where(s => s.What == "signup"), s => Assert.Contains(s.Status, new[] { HttpStatusCode.Redirect, HttpStatusCode.Conflict }));
+        Assert.Equal(Signers * RequestsEach * 4 / 5, signedUp);
+        Assert.Equal(before + signedUp, await CountMatchingAsync("load-"));
+        AssertNoDatabaseErrorsLogged();
+    }
+
+    /// <summary>Every racer fetches its form first, then all post at the same moment.</summary>
+    private async Task<HttpResponseMessage[]> RaceAsync(Func<int, (string Username, string Email)> signup)
+    {
+        var clients = Enumerable.Range(0, Racers).Select(_ => app.CreateClient()).ToArray();
+        var forms = await Task.WhenAll(clients.Select(client => client.GetSignupFormAsync()));
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var posts = clients.Select((client, i) => Task.Run(async () =>
+        {
+            await start.Task;
+            var (username, email) = signup(i);
+            return await client.PostSignupAsync(forms[i], username, email);
+        })).ToArray();
+        start.SetResult();
+        var responses = await Task.WhenAll(posts);
+        Assert.DoesNotContain(responses, r => (int)r.StatusCode >= 500);
+        return responses;
+    }
+
+    private async Task<long> CountMatchingAsync(string search)
+    {
+        await using var unit = await app.Db.Database.BeginReadAsync(default);
+        return await app.Db.Users.CountAsync(unit, search, default);
+    }
+
+    private void AssertNoDatabaseErrorsLogged()
+    {
+        Assert.DoesNotContain(app.Logs.Entries, entry => entry.ToString().Contains("database is locked", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(app.Logs.Entries, entry => entry.Level >= LogLevel.Error);
+    }
+}
+
+public sealed class SqliteConcurrentSignupFixture : ConcurrentSignupTests.Fixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
+
+public sealed class ConcurrentSignupTestsOnSqlite(SqliteConcurrentSignupFixture app)
+    : ConcurrentSignupTests(app), IClassFixture<SqliteConcurrentSignupFixture>;
