@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace UserPages.Tests.Infrastructure;
 
@@ -67,6 +69,20 @@ public abstract class AppFixture : IAsyncLifetime
 
 /// <summary>The app over its embedded default, a SQLite file of its own.</summary>
 public sealed class SqliteAppFixture : AppFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
+
+/// <summary>The app with every log entry it writes kept, at the levels its own configuration enables.</summary>
+public abstract class LoggedAppFixture : AppFixture
+{
+    public LogCapture Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(Logs)));
+}
+
+public sealed class SqliteLoggedAppFixture : LoggedAppFixture
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using UserPages.Tests.Infrastructure;
 
@@ -10,18 +8,9 @@ namespace UserPages.Tests.Reliability;
 /// Many people at once: racing signups for one name or one email, and a mixed load of listing, searching and signing
 /// up. The database decides every race; nobody sees a 5xx or "database is locked".
 /// </summary>
-public abstract class ConcurrentSignupTests(ConcurrentSignupTests.Fixture app)
+public abstract class ConcurrentSignupTests(LoggedAppFixture app)
 {
     public const int Racers = 64;
-
-    /// <summary>The app with every log entry kept, to prove no "database is locked" was ever logged.</summary>
-    public abstract class Fixture : AppFixture
-    {
-        public LogCapture Logs { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-            builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(Logs)));
-    }
 
     [Fact]
     public async Task Sixty_four_signups_for_one_username_give_one_302_and_63_conflicts_and_one_row()
@@ -147,10 +136,5 @@ public abstract class ConcurrentSignupTests(ConcurrentSignupTests.Fixture app)
     }
 }
 
-public sealed class SqliteConcurrentSignupFixture : ConcurrentSignupTests.Fixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
-}
-
-public sealed class ConcurrentSignupTestsOnSqlite(SqliteConcurrentSignupFixture app)
-    : ConcurrentSignupTests(app), IClassFixture<SqliteConcurrentSignupFixture>;
+public sealed class ConcurrentSignupTestsOnSqlite(SqliteLoggedAppFixture app)
+    : ConcurrentSignupTests(app), IClassFixture<SqliteLoggedAppFixture>;

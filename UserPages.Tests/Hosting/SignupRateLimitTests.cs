@@ -1,0 +1,83 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Hosting;
+
+/// <summary>Signups are limited per client address: the next post is a friendly 429 with Retry-After, nothing stored.</summary>
+public abstract class SignupRateLimitTests(SignupRateLimitTests.Fixture app)
+{
+    public const int Limit = 3;
+
+    /// <summary>Three signups per address per hour, so a test never waits for a window to pass.</summary>
+    public abstract class Fixture : AppFixture
+    {
+        protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+        {
+            ["RateLimiting:Enabled"] = "true",
+            ["RateLimiting:SignupsPerWindow"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimiting:WindowSeconds"] = "3600",
+        };
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseTestPeerAddress();
+    }
+
+    [Fact]
+    public async Task Past_the_limit_a_signup_answers_429_with_retry_after_and_stores_nothing_while_reading_still_works()
+    {
+        var client = ClientFrom("192.0.2.10");
+        for (var i = 0; i < Limit; i++)
+        {
+            var name = SignupClient.UniqueName("limited");
+            Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
+        }
+
+        var over = SignupClient.UniqueName("over");
+        var page = await HtmlPage.ParseAsync(await client.SignUpAsync(over, $"{over}@example.com"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.Status);
+        var retryAfter = int.Parse(SecurityHeadersTests.Header(page.Response, "Retry-After"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 3600);
+        Assert.Equal("Too many requests", page.Text("h1"));
+        Assert.Contains($"wait {retryAfter} seconds", page.Text("main"), StringComparison.Ordinal);
+        Assert.Equal(0, await CountMatchingAsync(over));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/users/new", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/users", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_address_has_its_own_allowance_and_invalid_posts_count_too()
+    {
+        var noisy = ClientFrom("192.0.2.20");
+        for (var i = 0; i < Limit; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await noisy.SignUpAsync("", "")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await noisy.SignUpAsync("", "")).StatusCode);
+
+        var name = SignupClient.UniqueName("other");
+        Assert.Equal(HttpStatusCode.Redirect, (await ClientFrom("2001:db8::20").SignUpAsync(name, $"{name}@example.com")).StatusCode);
+    }
+
+    private HttpClient ClientFrom(string address)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add(TestPeerAddress.Header, address);
+        return client;
+    }
+
+    private async Task<long> CountMatchingAsync(string search)
+    {
+        await using var unit = await app.Db.Database.BeginReadAsync(default);
+        return await app.Db.Users.CountAsync(unit, search, default);
+    }
+}
+
+public sealed class SqliteSignupRateLimitFixture : SignupRateLimitTests.Fixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
+
+public sealed class SignupRateLimitTestsOnSqlite(SqliteSignupRateLimitFixture app)
+    : SignupRateLimitTests(app), IClassFixture<SqliteSignupRateLimitFixture>;
