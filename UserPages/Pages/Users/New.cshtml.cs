@@ -59,8 +59,9 @@ public sealed partial class SignupValidator : AbstractValidator<SignupInput>
     [GeneratedRegex(@"\A[A-Za-z0-9._-]+\z")]
     private static partial Regex UsernameCharacters();
 
-    // Something@host.domain: printable ASCII without spaces before the @, letters, digits and hyphens in each label.
-    [GeneratedRegex(@"\A[\x21-\x7E-[@]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\z")]
+    // local@host.domain: the local part an RFC 5322 dot-atom (no spaces, quotes, brackets or doubled dots), the
+    // domain letters, digits and hyphens in two or more labels.
+    [GeneratedRegex(@"\A[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\z")]
     private static partial Regex PlausibleEmail();
 }
 

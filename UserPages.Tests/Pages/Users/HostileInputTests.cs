@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Pages.Users;
+
+/// <summary>
+/// Bots and attackers post garbage: every hostile form and query string gets a 4xx with a clear message, never a
+/// 5xx or a stack trace, and nothing is stored.
+/// </summary>
+public abstract class HostileInputTests(AppFixture app)
+{
+    public static TheoryData<string> HostileUsernames => new(HostileInputs.Values.Select(v => v.Name));
+
+    public static TheoryData<string> HostileEmails => new(HostileInputs.AsEmails().Select(v => v.Name));
+
+    [Theory]
+    [MemberData(nameof(HostileUsernames))]
+    public async Task A_hostile_username_is_refused_beside_the_field_and_not_stored(string name)
+    {
+        var value = HostileInputs.Values.Single(v => v.Name == name).Value;
+
+        var page = await PostAsync(value, $"{SignupClient.UniqueName("h")}@example.com");
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        AssertMessage(page, value, "#username-error");
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileEmails))]
+    public async Task A_hostile_email_is_refused_beside_the_field_and_not_stored(string name)
+    {
+        var value = HostileInputs.AsEmails().Single(v => v.Name == name).Email;
+
+        var page = await PostAsync(SignupClient.UniqueName("h"), value);
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        AssertMessage(page, value, "#email-error");
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_in_the_form_is_refused_not_crashed_on()
+    {
+        var client = app.CreateClient();
+        var token = Uri.EscapeDataString((await client.GetSignupFormAsync())["__RequestVerificationToken"]);
+        foreach (var body in new[]
+        {
+            Encoding.ASCII.GetBytes($"__RequestVerificationToken={token}&Input.Username=ab%FF%FEcd&Input.Email=a%C0%AF@example.com"),
+            [.. Encoding.ASCII.GetBytes($"__RequestVerificationToken={token}&Input.Username=ab"), 0xFF, 0xC3, 0x28, .. Encoding.ASCII.GetBytes("&Input.Email=x@example.com")],
+            [.. Encoding.ASCII.GetBytes($"__RequestVerificationToken={token}&Input.Username=ED%A0%80abc&Input.Email="), 0xED, 0xA0, 0x80, .. Encoding.ASCII.GetBytes("@example.com")],
+        })
+        {
+            var page = await AssertRefusedAsync(client, Form(body));
+            Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        }
+    }
+
+    [Fact]
+    public async Task A_field_sent_twice_is_refused_with_a_message()
+    {
+        var client = app.CreateClient();
+        var token = (await client.GetSignupFormAsync())["__RequestVerificationToken"];
+        var name = SignupClient.UniqueName("twice");
+        var fields = new[]
+        {
+            KeyValuePair.Create("__RequestVerificationToken", token),
+            KeyValuePair.Create("Input.Username", name),
+            KeyValuePair.Create("Input.Username", name + "x"),
+            KeyValuePair.Create("Input.Email", $"{name}@example.com"),
+        };
+
+        var page = await AssertRefusedAsync(client, new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.Equal("The form sent more than one username; reload the page and try again.", page.Text("#username-error"));
+    }
+
+    [Fact]
+    public async Task Missing_forged_or_someone_elses_antiforgery_token_is_a_friendly_400()
+    {
+        var client = app.CreateClient();
+        var form = await client.GetSignupFormAsync();
+        var theirs = (await app.CreateClient().GetSignupFormAsync())["__RequestVerificationToken"];
+        var name = SignupClient.UniqueName("forged");
+
+        foreach (var token in new[] { null, "", "forged", Convert.ToBase64String(new byte[128]), theirs, form["__RequestVerificationToken"] + "x" })
+        {
+            var fields = new Dictionary<string, string> { ["Input.Username"] = name, ["Input.Email"] = $"{name}@example.com" };
+            if (token is not null)
+            {
+                fields["__RequestVerificationToken"] = token;
+            }
+
+            var page = await AssertRefusedAsync(client, new FormUrlEncodedContent(fields));
+            Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+            Assert.Equal("Bad request", page.Text("h1"));
+        }
+    }
+
+    [Fact]
+    public async Task A_2_MiB_body_is_refused_as_too_large_with_or_without_a_declared_length()
+    {
+        var client = app.CreateClient();
+        var token = (await client.GetSignupFormAsync())["__RequestVerificationToken"];
+        var huge = $"__RequestVerificationToken={Uri.EscapeDataString(token)}&Input.Username=big&Input.Email=" + new string('a', 2 * 1024 * 1024);
+
+        var declared = await AssertRefusedAsync(client, Form(Encoding.ASCII.GetBytes(huge)));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.Status);
+        Assert.Equal("Too large", declared.Text("h1"));
+
+        // Streamed without a length, the limit is found while reading the form: a 400, not a 500.
+        var streamed = new StreamContent(new MemoryStream(Encoding.ASCII.GetBytes(huge)));
+        streamed.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/users/new", UriKind.Relative)) { Content = streamed };
+        request.Headers.TransferEncodingChunked = true;
+        var page = await HtmlPage.ParseAsync(await client.SendAsync(request));
+        Assert.Contains(page.Status, new[] { HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge });
+        AssertNoInternals(page);
+    }
+
+    [Fact]
+    public async Task Thousands_of_fields_are_refused()
+    {
+        var client = app.CreateClient();
+        var fields = (await client.GetSignupFormAsync()).ToList();
+        fields.AddRange(Enumerable.Range(0, 5000).Select(i => KeyValuePair.Create($"f{i}", "x")));
+
+        var page = await AssertRefusedAsync(client, new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+    }
+
+    [Theory]
+    [InlineData("application/json", "{\"Input.Username\":\"jsonuser\",\"Input.Email\":\"json@example.com\"}")]
+    [InlineData("text/plain", "Input.Username=plainuser&Input.Email=plain@example.com")]
+    [InlineData("application/xml", "<user><name>xmluser</name></user>")]
+    [InlineData(null, "Input.Username=nouser&Input.Email=no@example.com")]
+    public async Task A_body_that_is_not_a_form_is_refused(string? contentType, string body)
+    {
+        var client = app.CreateClient();
+        var token = (await client.GetSignupFormAsync())["__RequestVerificationToken"];
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body + "&__RequestVerificationToken=" + Uri.EscapeDataString(token)));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        var page = await AssertRefusedAsync(client, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.Equal("Bad request", page.Text("h1"));
+    }
+
+    public static TheoryData<string> HostileListingUrls => new()
+    {
+        "/users?before=-1_5", "/users?before=1_-5", "/users?before=0_0", "/users?before=1_0", "/users?after=+1_1",
+        "/users?before=99999999999999999999_1", "/users?before=3155378975999999999_9223372036854775807",
+        "/users?before=3155378976000000000_1", "/users?before=1_1_1", "/users?before=_", "/users?before=",
+        "/users?before=1%001_1", "/users?after=' OR 1=1--", "/users?before=1_1;DROP TABLE users",
+        "/users?before=1_1&after=1_1", "/users?before=1_1&before=2_2", "/users?before=%FF%FE",
+        "/users?before=１_１", "/users?before=0x10_0x10", "/users?before=1e5_1",
+        "/users?q=%25", "/users?q=_", "/users?q=%25%25%25_", "/users?q=!", "/users?q=%5C", "/users?q=' OR '1'='1",
+        "/users?q=%00", "/users?q=%FF%FE", "/users?q=%E2%80%AE", "/users?q=%3Cscript%3E", "/users?q=a&q=b",
+        "/users?q=" + new string('x', 101), "/users?q=" + new string('x', 100_000),
+        "/users?q=%20%20", "/users?page=-1&size=100000", "/users?size=99999999999999999999",
+        "/users/-1", "/users/0", "/users/99999999999999999999", "/users/abc", "/users/new?Input.Username=x",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileListingUrls))]
+    public async Task A_hostile_listing_address_answers_200_400_or_404_never_5xx(string url)
+    {
+        var page = await HtmlPage.GetAsync(app.CreateClient(), url);
+
+        Assert.Contains(page.Status, new[] { HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.NotFound });
+        AssertNoInternals(page);
+        if (page.Status != HttpStatusCode.OK)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(page.Text("h1")));
+        }
+    }
+
+    private static void AssertMessage(HtmlPage page, string value, string fieldError)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            Assert.Equal("Bad request", page.Text("h1"));
+            Assert.Contains("reload the page and try again", page.Text("main"), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.False(string.IsNullOrWhiteSpace(page.Text(fieldError)), $"No message at {fieldError}.");
+        }
+    }
+
+    private async Task<HtmlPage> PostAsync(string username, string email)
+    {
+        var client = app.CreateClient();
+        var form = await client.GetSignupFormAsync();
+        form["Input.Username"] = username;
+        form["Input.Email"] = email;
+        return await AssertRefusedAsync(client, new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>Posts, then checks what every refusal has in common: a 4xx page without internals, nothing stored.</summary>
+    private async Task<HtmlPage> AssertRefusedAsync(HttpClient client, HttpContent content)
+    {
+        var before = await CountUsersAsync();
+
+        var page = await HtmlPage.ParseAsync(await client.PostAsync(new Uri("/users/new", UriKind.Relative), content));
+
+        Assert.InRange((int)page.Status, 400, 499);
+        AssertNoInternals(page);
+        Assert.Equal(before, await CountUsersAsync());
+        return page;
+    }
+
+    internal static void AssertNoInternals(HtmlPage page)
+    {
+        var html = page.Document.DocumentElement.OuterHtml;
+        foreach (var leak in new[] { "   at ", "Exception", "SQLite", "Data Source", "SELECT ", "INSERT ", "stack" })
+        {
+            Assert.DoesNotContain(leak, html, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private static ByteArrayContent Form(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        return content;
+    }
+
+    private async Task<long> CountUsersAsync()
+    {
+        await using var unit = await app.Db.Database.BeginReadAsync(default);
+        return await app.Db.Users.CountAsync(unit, null, default);
+    }
+}
+
+public sealed class HostileInputTestsOnSqlite(SqliteAppFixture app) : HostileInputTests(app), IClassFixture<SqliteAppFixture>;
