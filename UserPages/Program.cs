@@ -28,8 +28,7 @@ builder.Services.AddRazorPages()
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<DatabaseOutage>();
-builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.AddDatabaseHealth();
 
 var app = builder.Build();
 

@@ -20,6 +20,10 @@ public sealed partial class AppServer : IAsyncDisposable
     {
         var all = new Dictionary<string, string>(settings) { ["RateLimiting:Enabled"] = "false" };
         _process = new Process { StartInfo = AppProcess.StartInfo(all, "Production", "--urls", "http://127.0.0.1:0") };
+
+        // Run from the build output like an operator from the publish folder: the shipped appsettings.json (and its
+        // log levels) apply.
+        _process.StartInfo.WorkingDirectory = AppContext.BaseDirectory;
         _process.OutputDataReceived += (_, line) => Collect(line.Data);
         _process.ErrorDataReceived += (_, line) => Collect(line.Data);
         _process.EnableRaisingEvents = true;

@@ -10,6 +10,7 @@ public sealed class SqliteDialect : SqlDialect
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintUnique = 2067;
     private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteCantOpen = 14;
 
     // synchronous=FULL: a signup answered with a redirect survives a power cut. busy_timeout: wait inside SQLite for
     // the write lock instead of Microsoft.Data.Sqlite's 150 ms sleep-and-retry loop.
@@ -66,8 +67,24 @@ public sealed class SqliteDialect : SqlDialect
 
     // Writers begin IMMEDIATE so they take the write lock up front (no deadlock-prone upgrade from a read lock);
     // readers begin DEFERRED so they never wait for writers under WAL.
-    public override ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, bool forWrite, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: !forWrite));
+    public override ValueTask<DbTransaction> BeginTransactionAsync(DbConnection connection, bool forWrite, CancellationToken cancellationToken)
+    {
+        var sqlite = (SqliteConnection)connection;
+        EnsureFileStillThere(sqlite);
+        return ValueTask.FromResult<DbTransaction>(sqlite.BeginTransaction(deferred: !forWrite));
+    }
+
+    // A pooled connection keeps the file it opened. If that file was deleted or moved away, SQLite in WAL mode goes
+    // on committing into it, and every signup answered from then on would be lost with the unlinked file. One stat
+    // per unit of work turns that into an error (503, pools dropped) instead.
+    private static void EnsureFileStillThere(SqliteConnection connection)
+    {
+        var file = connection.DataSource;
+        if (!string.IsNullOrEmpty(file) && file != ":memory:" && !File.Exists(file))
+        {
+            throw new SqliteException("SQLite Error 14: 'the database file is missing; it was deleted or moved while open'.", SqliteCantOpen);
+        }
+    }
 
     public override bool IsUniqueViolation(DbException exception, out string constraint)
     {

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Dapper;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Reliability;
+
+/// <summary>
+/// The app SIGKILLed in the middle of a signup load (a real process, not TestServer): every signup that was
+/// answered with a redirect is in the database afterwards, no row is half-written, and the app starts again.
+/// </summary>
+public abstract class CrashTests : IAsyncLifetime
+{
+    public const int Workers = 8;
+    public const int AnsweredBeforeKill = 150;
+
+    private TestDatabase _db = null!;
+
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        _db = await CreateDatabaseAsync();
+        await _db.Migrator.UpAsync(default);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task Killed_mid_signup_load_it_loses_no_answered_signup_and_leaves_nothing_half_written()
+    {
+        var attempted = new ConcurrentDictionary<string, string>();
+        var answered = new ConcurrentBag<string>();
+        await using (var server = await AppServer.StartAsync(_db.Settings))
+        {
+            var load = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
+            {
+                using var client = server.CreateClient();
+                var form = await client.GetSignupFormAsync();
+                for (var i = 0; ; i++)
+                {
+                    var name = $"crash-{worker}-{i}";
+                    attempted[name] = $"{name}@example.com";
+                    try
+                    {
+                        if ((await client.PostSignupAsync(form, name, attempted[name])).StatusCode == HttpStatusCode.Redirect)
+                        {
+                            answered.Add(name);
+                        }
+                    }
+                    catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                    {
+                        return; // the process is gone
+                    }
+                }
+            })).ToList();
+
+            while (answered.Count < AnsweredBeforeKill && load.All(worker => !worker.IsCompleted))
+            {
+                await Task.Delay(10);
+            }
+
+            await server.KillAsync();
+            await Task.WhenAll(load);
+        }
+
+        Assert.True(answered.Count >= AnsweredBeforeKill, $"Only {answered.Count} signups were answered before the kill.");
+        var rows = await ReadAllUsersAsync();
+        Assert.Equal("ok", await IntegrityCheckAsync());
+        Assert.All(answered, name => Assert.True(rows.ContainsKey(name), $"{name} was answered 302 but is not in the database."));
+        Assert.All(rows, row => Assert.Equal(attempted[row.Key], row.Value));
+        Assert.InRange(rows.Count - answered.Count, 0, Workers); // at most the requests in flight at the kill
+
+        await using var restarted = await AppServer.StartAsync(_db.Settings);
+        using var again = restarted.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await again.SignUpAsync("after-crash", "after-crash@example.com")).StatusCode);
+    }
+
+    private async Task<Dictionary<string, string>> ReadAllUsersAsync()
+    {
+        await using var unit = await _db.Database.BeginReadAsync(default);
+        var rows = await unit.Connection.QueryAsync<(string Username, string Email)>(
+            "SELECT username, email FROM users", transaction: unit.Transaction);
+        return rows.ToDictionary(row => row.Username, row => row.Email);
+    }
+
+    private async Task<string?> IntegrityCheckAsync()
+    {
+        await using var unit = await _db.Database.BeginReadAsync(default);
+        return await unit.Connection.ExecuteScalarAsync<string>("PRAGMA integrity_check", transaction: unit.Transaction);
+    }
+}
+
+public sealed class CrashTestsOnSqlite : CrashTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using Microsoft.Data.Sqlite;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Reliability;
+
+/// <summary>
+/// The database disappears under a running app (its directory moved away, like a volume that came unmounted): every
+/// request that needs it gets the friendly 503 with Retry-After, /healthz turns unhealthy, the incident is logged once
+/// rather than per request, and once the files are back the same process serves again without a restart.
+/// </summary>
+public abstract class DatabaseOutageTests : IAsyncLifetime
+{
+    public const int RequestsDuringOutage = 20;
+    private const string Started = "The database is failing";
+    private const string Ended = "The database answers again";
+
+    private TestDatabase _db = null!;
+
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        _db = await CreateDatabaseAsync();
+        await _db.Migrator.UpAsync(default);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task A_vanished_database_is_a_friendly_503_logged_once_per_incident_and_recovers_without_a_restart()
+    {
+        var directory = Path.GetDirectoryName(new SqliteConnectionStringBuilder(_db.ConnectionString).DataSource)!;
+        await using var server = await AppServer.StartAsync(_db.Settings);
+        using var client = server.CreateClient();
+        var form = await client.GetSignupFormAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "before-outage", "before@example.com")).StatusCode);
+
+        for (var incident = 1; incident <= 2; incident++)
+        {
+            Directory.Move(directory, directory + "-away");
+            try
+            {
+                for (var i = 0; i < RequestsDuringOutage; i++)
+                {
+                    var signup = await HtmlPage.ParseAsync(await client.PostSignupAsync(form, $"during-{incident}-{i}", $"during-{incident}-{i}@example.com"));
+                    AssertFriendly503(signup);
+
+                    // A pooled connection may still read the moved file once; after the first failure it is dropped.
+                    var listing = await HtmlPage.GetAsync(client, "/users");
+                    Assert.True(listing.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{(int)listing.Status} for the listing");
+                    if (listing.Status == HttpStatusCode.ServiceUnavailable)
+                    {
+                        AssertFriendly503(listing);
+                    }
+                }
+
+                var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+                Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+            }
+            finally
+            {
+                Directory.Move(directory + "-away", directory);
+            }
+
+            Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, $"after-{incident}", $"after-{incident}@example.com")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+            await WaitForLogAsync(server, Ended, incident);
+            Assert.Equal(incident, Occurrences(server.Output, Started));
+        }
+
+        Assert.True(Occurrences(server.Output, "fail: ") == 2, server.Output);
+        var listingAfter = await HtmlPage.GetAsync(client, "/users");
+        Assert.Equal(["after-2", "after-1", "before-outage"], listingAfter.Texts(".user-list .username"));
+    }
+
+    private static void AssertFriendly503(HtmlPage page)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.Status);
+        Assert.Equal("5", page.Response.Headers.RetryAfter?.ToString());
+        Assert.Equal("Temporarily unavailable", page.Text("h1"));
+        Assert.Contains("try again in 5 seconds", page.Text("main"), StringComparison.Ordinal);
+        Assert.Contains("Nothing you sent was lost or half-saved", page.Text("main"), StringComparison.Ordinal);
+        UserPages.Tests.Pages.Users.HostileInputTests.AssertNoInternals(page);
+    }
+
+    private static int Occurrences(string text, string value) =>
+        (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+
+    // The console logger writes from a background queue: wait for the line rather than race it.
+    private static async Task WaitForLogAsync(AppServer server, string value, int count)
+    {
+        for (var waited = 0; Occurrences(server.Output, value) < count && waited < 100; waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(count, Occurrences(server.Output, value));
+    }
+}
+
+public sealed class DatabaseOutageTestsOnSqlite : DatabaseOutageTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
