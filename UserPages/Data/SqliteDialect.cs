@@ -138,10 +138,28 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string? ReadOnlyConnectionString(string connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        // A database that does not exist yet is scripted as an empty one, without creating the file.
-        builder.Mode = File.Exists(builder.DataSource) ? SqliteOpenMode.ReadOnly : SqliteOpenMode.Memory;
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly };
+        // A database that does not exist yet, or has no complete version table yet (an empty file, or a first migrate
+        // killed before it got that far), reads as an empty one: FluentMigrator would otherwise try to create it.
+        if (!File.Exists(builder.DataSource) || !HasCompleteVersionTable(builder.DataSource))
+        {
+            builder.Mode = SqliteOpenMode.Memory;
+        }
+
         return builder.ToString();
+    }
+
+    // Looked at through a read-write (never creating) connection: only that one may roll back a hot journal left by
+    // a process killed mid-write, which is restoring the last committed state, not changing it.
+    private static bool HasCompleteVersionTable(string file)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadWrite }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // FluentMigrator builds its version table in steps, the Description column last; until then no migration
+        // can have been recorded, and a read-only FluentMigrator would try to finish the table and fail.
+        command.CommandText = "SELECT 1 FROM pragma_table_info('VersionInfo') WHERE name = 'Description'";
+        return command.ExecuteScalar() is not null;
     }
 
     private static string DatabaseFile(string connectionString) => new SqliteConnectionStringBuilder(connectionString).DataSource;

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Dapper;
+using UserPages.Data;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Cli;
+
+/// <summary>
+/// Migrations that fail or are killed: a failure midway leaves the version and the schema unchanged and says why;
+/// a <c>migrate</c> killed with SIGKILL at any moment leaves a consistent schema, and running it again completes.
+/// </summary>
+public abstract class MigrationFaultTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task A_migration_failing_midway_changes_neither_version_nor_schema_and_names_the_reason()
+    {
+        await _db.Migrator.UpAsync(default);
+        var schemaBefore = await SchemaAsync();
+        var failing = new SchemaMigrator(_db.Database, typeof(FailsMidway).Assembly);
+
+        var exception = await Assert.ThrowsAnyAsync<Exception>(() => failing.UpAsync(default));
+
+        Assert.Contains(FailsMidway.Reason, exception.ToString(), StringComparison.Ordinal);
+        Assert.Equal(SchemaMigrator.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
+        Assert.Equal(schemaBefore, await SchemaAsync());
+    }
+
+    [Fact]
+    public async Task The_migrate_command_failing_midway_exits_non_zero_with_the_reason_and_changes_nothing()
+    {
+        // A leftover index with the name the migration creates after its table: it fails after the first statement.
+        await ExecuteAsync("CREATE TABLE leftover (name TEXT); CREATE INDEX ux_users_email ON leftover (name);");
+        var schemaBefore = await SchemaAsync();
+
+        var result = await AppProcess.RunAsync(_db.Settings, "migrate");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("migrate failed: ", line, StringComparison.Ordinal);
+        Assert.Contains("ux_users_email already exists", line, StringComparison.Ordinal);
+        Assert.Equal(0, (await _db.Migrator.StatusAsync()).CurrentVersion);
+        Assert.Equal(schemaBefore, (await SchemaAsync()).Where(name => name != "table VersionInfo" && name != "index UC_Version"));
+
+        await ExecuteAsync("DROP TABLE leftover;");
+        Assert.Equal(0, (await AppProcess.RunAsync(_db.Settings, "migrate")).ExitCode);
+        Assert.Equal(SchemaMigrator.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
+    }
+
+    [Fact]
+    public async Task Migrate_killed_at_any_moment_leaves_a_consistent_schema_and_a_rerun_completes()
+    {
+        var outcomes = new List<string>();
+        foreach (var delay in new[] { 0, 2, 5, 10, 20, 40, 80, 160 })
+        {
+            await using var db = TestDatabase.CreateSqlite();
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.ConnectionString).DataSource;
+            using (var process = Process.Start(AppProcess.StartInfo(db.Settings, "Production", "migrate"))!)
+            {
+                // The file appears when migrate starts its work; the kill lands that long after.
+                while (!File.Exists(file) && !process.HasExited)
+                {
+                    await Task.Delay(1);
+                }
+
+                await Task.Delay(delay);
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                outcomes.Add(process.ExitCode == 0 ? "finished" : "killed");
+            }
+
+            // Whatever the moment, the schema is all or nothing: version and tables agree, and status can tell.
+            var status = await db.Migrator.StatusAsync();
+            var hasUsers = (await SchemaAsync(db)).Contains("table users");
+            Assert.True(status.CurrentVersion == 0 ? !hasUsers : status.CurrentVersion == SchemaMigrator.LatestVersion && hasUsers,
+                $"Killed {delay} ms in: version {status.CurrentVersion}, users table {(hasUsers ? "present" : "absent")}.");
+
+            var rerun = await AppProcess.RunAsync(db.Settings, "migrate");
+            Assert.True(rerun.ExitCode == 0, rerun.Error);
+            Assert.Equal(SchemaMigrator.LatestVersion, (await db.Migrator.StatusAsync()).CurrentVersion);
+            await using var unit = await db.Database.BeginWriteAsync(default);
+            Assert.True((await db.Users.AddAsync(unit, new NewUser("after-kill", "after-kill@example.com"), default)).Added);
+        }
+
+        Assert.Contains("killed", outcomes);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("CREATE TABLE \"VersionInfo\" (\"Version\" INTEGER NOT NULL);")]
+    public async Task Status_reads_a_database_left_by_a_first_migrate_killed_early_as_empty_and_changes_nothing(string leftBehind)
+    {
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(_db.ConnectionString).DataSource;
+        await File.WriteAllBytesAsync(file, []);
+        if (leftBehind.Length > 0)
+        {
+            await ExecuteAsync(leftBehind);
+        }
+
+        var schemaBefore = await SchemaAsync();
+
+        var result = await AppProcess.RunAsync(_db.Settings, "migrate", "status");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("Current version: 0", result.Output, StringComparison.Ordinal);
+        Assert.Equal(schemaBefore, await SchemaAsync());
+    }
+
+    private Task<List<string>> SchemaAsync() => SchemaAsync(_db);
+
+    private static async Task<List<string>> SchemaAsync(TestDatabase db)
+    {
+        await using var unit = await db.Database.BeginReadAsync(default);
+        var names = await unit.Connection.QueryAsync<string>(
+            "SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name; ", transaction: unit.Transaction);
+        return names.ToList();
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_db.ConnectionString);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync(sql);
+    }
+}
+
+public sealed class MigrationFaultTestsOnSqlite : MigrationFaultTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
