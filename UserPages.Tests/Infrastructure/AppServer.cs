@@ -24,6 +24,13 @@ public sealed partial class AppServer : IAsyncDisposable
         // Run from the build output like an operator from the publish folder: the shipped appsettings.json (and its
         // log levels) apply.
         _process.StartInfo.WorkingDirectory = AppContext.BaseDirectory;
+
+        // Through a shell that ignores SIGXFSZ and then becomes the app (same pid): a file size limit set on it later
+        // (a full disk) makes writes fail with EFBIG instead of killing the process.
+        _process.StartInfo.ArgumentList.Insert(0, "trap '' XFSZ; exec \"$0\" \"$@\"");
+        _process.StartInfo.ArgumentList.Insert(0, "-c");
+        _process.StartInfo.ArgumentList.Insert(2, _process.StartInfo.FileName);
+        _process.StartInfo.FileName = "/bin/sh";
         _process.OutputDataReceived += (_, line) => Collect(line.Data);
         _process.ErrorDataReceived += (_, line) => Collect(line.Data);
         _process.EnableRaisingEvents = true;
@@ -54,6 +61,18 @@ public sealed partial class AppServer : IAsyncDisposable
             BaseAddress = BaseAddress,
             Timeout = TimeSpan.FromSeconds(30),
         };
+
+    /// <summary>
+    /// Caps the size of every file the app writes (RLIMIT_FSIZE): 0 refuses every write, as a full disk does; null
+    /// lifts the cap. The process keeps running throughout.
+    /// </summary>
+    public async Task LimitFileSizeAsync(long? bytes)
+    {
+        var limit = bytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited";
+        using var prlimit = Process.Start("prlimit", ["--pid", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"--fsize={limit}:"])!;
+        await prlimit.WaitForExitAsync();
+        Assert.Equal(0, prlimit.ExitCode);
+    }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing; what the kernel and SQLite made durable is all that is left.</summary>
     public async Task KillAsync()

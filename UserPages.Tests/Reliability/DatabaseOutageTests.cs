@@ -5,9 +5,10 @@ using UserPages.Tests.Infrastructure;
 namespace UserPages.Tests.Reliability;
 
 /// <summary>
-/// The database disappears under a running app (its directory moved away, like a volume that came unmounted): every
-/// request that needs it gets the friendly 503 with Retry-After, /healthz turns unhealthy, the incident is logged once
-/// rather than per request, and once the files are back the same process serves again without a restart.
+/// The database fails under a running app (a real process): its directory moved away like a volume that came
+/// unmounted, or the disk full (a file size limit of 0 on the process). Every request that needs what is gone gets the
+/// friendly 503 with Retry-After, /healthz turns unhealthy, the incident is logged once rather than per request, and
+/// once the fault is gone the same process serves again without a restart.
 /// </summary>
 public abstract class DatabaseOutageTests : IAsyncLifetime
 {
@@ -73,6 +74,39 @@ public abstract class DatabaseOutageTests : IAsyncLifetime
         Assert.True(Occurrences(server.Output, "fail: ") == 2, server.Output);
         var listingAfter = await HtmlPage.GetAsync(client, "/users");
         Assert.Equal(["after-2", "after-1", "before-outage"], listingAfter.Texts(".user-list .username"));
+    }
+
+    [Fact]
+    public async Task A_full_disk_refuses_signups_with_a_friendly_503_while_reads_go_on_and_recovers_without_a_restart()
+    {
+        await using var server = await AppServer.StartAsync(_db.Settings);
+        using var client = server.CreateClient();
+        var form = await client.GetSignupFormAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "before-full", "before-full@example.com")).StatusCode);
+
+        await server.LimitFileSizeAsync(0);
+        try
+        {
+            for (var i = 0; i < RequestsDuringOutage; i++)
+            {
+                AssertFriendly503(await HtmlPage.ParseAsync(await client.PostSignupAsync(form, $"full-{i}", $"full-{i}@example.com")));
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/users", UriKind.Relative))).StatusCode);
+            }
+
+            // Reads still work, but the open incident makes the health check commit a write, which the disk refuses.
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        }
+        finally
+        {
+            await server.LimitFileSizeAsync(null);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        await WaitForLogAsync(server, Ended, 1);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "after-full", "after-full@example.com")).StatusCode);
+        Assert.Equal(1, Occurrences(server.Output, Started));
+        Assert.True(Occurrences(server.Output, "fail: ") == 1, server.Output);
+        Assert.Equal(["after-full", "before-full"], (await HtmlPage.GetAsync(client, "/users")).Texts(".user-list .username"));
     }
 
     private static void AssertFriendly503(HtmlPage page)

@@ -19,9 +19,8 @@ public abstract class SqlDialect
     public abstract string SchemaVersionSql { get; }
 
     /// <summary>
-    /// A statement that must write to succeed (run inside a write unit that is rolled back), so the health check
-    /// notices a database that still answers reads but refuses writes; null when beginning a write unit is proof
-    /// enough.
+    /// SQL that must reach the disk to succeed and leaves no trace once committed, run by the health check while a
+    /// database incident is open to prove writes work again; null when committing a write unit is proof enough.
     /// </summary>
     public virtual string? WriteProbeSql => null;
 

@@ -28,8 +28,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string SchemaVersionSql => """SELECT MAX(Version) FROM "VersionInfo" """;
 
-    // Creating a table must write a page: fails on a read-only, moved or full file. Always rolled back.
-    public override string WriteProbeSql => "CREATE TABLE healthz_write_probe (id INTEGER)";
+    // Committed, this writes pages to the WAL and leaves the schema as it was: fails on a read-only or full disk.
+    public override string WriteProbeSql => "CREATE TABLE healthz_write_probe (id INTEGER); DROP TABLE healthz_write_probe;";
 
     public override void ClearPool() => SqliteConnection.ClearAllPools();
 

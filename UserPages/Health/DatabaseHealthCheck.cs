@@ -6,8 +6,9 @@ using UserPages.Data;
 namespace UserPages.Health;
 
 /// <summary>
-/// Healthy when the database answers, its schema is at the version this build expects, and it accepts a write (a
-/// rolled-back probe: a read-only or full database still answers reads, but cannot take a signup).
+/// Healthy when the database answers and its schema is at the version this build expects. While a database incident
+/// is open (a request failed on it), the check also commits a small write: a read-only or full database still answers
+/// reads but cannot take a signup, and only a write that reaches the disk proves it can again.
 /// </summary>
 public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage) : IHealthCheck
 {
@@ -15,12 +16,16 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
     {
         try
         {
-            await using var unit = await database.BeginWriteAsync(cancellationToken);
+            var probe = outage.IsActive ? database.Dialect.WriteProbeSql : null;
+            await using var unit = probe is null
+                ? await database.BeginReadAsync(cancellationToken)
+                : await database.BeginWriteAsync(cancellationToken);
             var version = await unit.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 database.Dialect.SchemaVersionSql, transaction: unit.Transaction, cancellationToken: cancellationToken)) ?? 0;
-            if (database.Dialect.WriteProbeSql is { } probe)
+            if (probe is not null)
             {
                 await unit.Connection.ExecuteAsync(new CommandDefinition(probe, transaction: unit.Transaction, cancellationToken: cancellationToken));
+                await unit.CommitAsync(cancellationToken);
             }
 
             outage.ReportAnswered();
@@ -28,15 +33,10 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
                 ? HealthCheckResult.Healthy($"Schema version {version}.")
                 : HealthCheckResult.Unhealthy($"Schema version {version}, expected {SchemaMigrator.LatestVersion}: run migrate.");
         }
-        catch (DbException exception)
+        catch (Exception exception) when (exception is DbException or TimeoutException)
         {
             outage.ReportFailure(exception);
             return HealthCheckResult.Unhealthy("The database does not answer.", exception);
-        }
-        catch (TimeoutException exception)
-        {
-            outage.ReportFailure(exception);
-            return HealthCheckResult.Unhealthy("The database does not answer in time.", exception);
         }
     }
 }
