@@ -35,7 +35,7 @@ public static class HostileInputs
         ("SQL tautology", "' OR '1'='1"),
         ("CR/LF header injection", "name\r\nBcc: victim@example.com"),
         ("LF alone", "na\nme"),
-        ("path traversal", "../../etc/passwd"),
+        ("path traversal", "..\\..\\windows\\win.ini"),
         ("only spaces and tabs", " \t \u3000 "),
         ("percent-encoded CR/LF", "%0d%0aBcc:victim"),
     ];

@@ -59,9 +59,10 @@ public sealed partial class SignupValidator : AbstractValidator<SignupInput>
     [GeneratedRegex(@"\A[A-Za-z0-9._-]+\z")]
     private static partial Regex UsernameCharacters();
 
-    // local@host.domain: the local part an RFC 5322 dot-atom (no spaces, quotes, brackets or doubled dots), the
-    // domain letters, digits and hyphens in two or more labels.
-    [GeneratedRegex(@"\A[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\z")]
+    // local@host.domain, the local part exactly what the browser's own <input type=email> accepts (the WHATWG "valid
+    // email address": no spaces, quotes, brackets, backslashes or control characters), the domain letters, digits
+    // and hyphens in two or more labels.
+    [GeneratedRegex(@"\A[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\z")]
     private static partial Regex PlausibleEmail();
 }
 
