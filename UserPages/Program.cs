@@ -34,6 +34,8 @@ var app = builder.Build();
 
 if (!await StartupSchemaCheck.EnsureCurrentAsync(app))
 {
+    // Disposing flushes the console logger's queue: without it the process could exit before saying why.
+    await app.DisposeAsync();
     return 1;
 }
 

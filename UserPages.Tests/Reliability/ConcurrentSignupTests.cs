@@ -19,16 +19,8 @@ public abstract class ConcurrentSignupTests(LoggedAppFixture app)
 
         var responses = await RaceAsync(i => (i % 2 == 0 ? name : name.ToUpperInvariant(), $"{name}-{i}@example.com"));
 
-        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
-        var conflicts = responses.Where(r => r.StatusCode == HttpStatusCode.Conflict).ToList();
-        Assert.Equal(Racers - 1, conflicts.Count);
-        foreach (var conflict in conflicts)
-        {
-            Assert.Equal("That username is taken. Try another one.", (await HtmlPage.ParseAsync(conflict)).Text("#username-error"));
-        }
-
+        await AssertOneWinnerAsync(responses, "#username-error", "That username is taken. Try another one.");
         Assert.Equal(1, await CountMatchingAsync(name));
-        AssertNoDatabaseErrorsLogged();
     }
 
     [Fact]
@@ -38,16 +30,8 @@ public abstract class ConcurrentSignupTests(LoggedAppFixture app)
 
         var responses = await RaceAsync(i => ($"{name}-{i}", $"{name}@Example.com"));
 
-        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
-        var conflicts = responses.Where(r => r.StatusCode == HttpStatusCode.Conflict).ToList();
-        Assert.Equal(Racers - 1, conflicts.Count);
-        foreach (var conflict in conflicts)
-        {
-            Assert.Equal("That email address is already registered.", (await HtmlPage.ParseAsync(conflict)).Text("#email-error"));
-        }
-
+        await AssertOneWinnerAsync(responses, "#email-error", "That email address is already registered.");
         Assert.Equal(1, await CountMatchingAsync(name));
-        AssertNoDatabaseErrorsLogged();
     }
 
     [Fact]
@@ -121,6 +105,20 @@ public abstract class ConcurrentSignupTests(LoggedAppFixture app)
         var responses = await Task.WhenAll(posts);
         Assert.DoesNotContain(responses, r => (int)r.StatusCode >= 500);
         return responses;
+    }
+
+    /// <summary>Exactly one redirect; every other racer a 409 with the message beside the contested field; no errors.</summary>
+    private async Task AssertOneWinnerAsync(HttpResponseMessage[] responses, string errorSelector, string message)
+    {
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+        var conflicts = responses.Where(r => r.StatusCode == HttpStatusCode.Conflict).ToList();
+        Assert.Equal(Racers - 1, conflicts.Count);
+        foreach (var conflict in conflicts)
+        {
+            Assert.Equal(message, (await HtmlPage.ParseAsync(conflict)).Text(errorSelector));
+        }
+
+        AssertNoDatabaseErrorsLogged();
     }
 
     private async Task<long> CountMatchingAsync(string search)

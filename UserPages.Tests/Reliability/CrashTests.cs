@@ -9,22 +9,12 @@ namespace UserPages.Tests.Reliability;
 /// The app SIGKILLed in the middle of a signup load (a real process, not TestServer): every signup that was
 /// answered with a redirect is in the database afterwards, no row is half-written, and the app starts again.
 /// </summary>
-public abstract class CrashTests : IAsyncLifetime
+public abstract class CrashTests(DatabaseFixture database)
 {
     public const int Workers = 8;
     public const int AnsweredBeforeKill = 150;
 
-    private TestDatabase _db = null!;
-
-    protected abstract Task<TestDatabase> CreateDatabaseAsync();
-
-    public async Task InitializeAsync()
-    {
-        _db = await CreateDatabaseAsync();
-        await _db.Migrator.UpAsync(default);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    private readonly TestDatabase _db = database.Db;
 
     [Fact]
     public async Task Killed_mid_signup_load_it_loses_no_answered_signup_and_leaves_nothing_half_written()
@@ -92,7 +82,4 @@ public abstract class CrashTests : IAsyncLifetime
     }
 }
 
-public sealed class CrashTestsOnSqlite : CrashTests
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
-}
+public sealed class CrashTestsOnSqlite(SqliteDatabaseFixture database) : CrashTests(database), IClassFixture<SqliteDatabaseFixture>;
