@@ -32,6 +32,8 @@ public sealed partial class MySqlDialect : SqlDialect
 
     public override DbConnection CreateConnection(string connectionString) => new MySqlConnection(connectionString);
 
+    public override void ClearPool() => MySqlConnection.ClearAllPools();
+
     public override bool IsUniqueViolation(DbException exception, out string constraint)
     {
         // "Duplicate entry 'value' for key 'name'": the value is user input, so only the key name is trusted.

@@ -25,6 +25,8 @@ public sealed class PostgresDialect : SqlDialect
 
     public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
 
+    public override void ClearPool() => NpgsqlConnection.ClearAllPools();
+
     public override bool IsUniqueViolation(DbException exception, out string constraint)
     {
         constraint = (exception as PostgresException)?.ConstraintName ?? "";
