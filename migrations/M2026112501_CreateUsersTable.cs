@@ -22,8 +22,8 @@ public sealed class CreateUsersTable : Migration
         // Usernames keep the case people typed, but "Alice" and "alice" are one name. The database enforces that
         // itself so two racing signups cannot both win: an expression index on lower(username) where the engine has
         // them; MariaDB has no expression indexes, but its default collation compares case-insensitively already.
-        IfDatabase("SQLite", "Postgres").Execute.Sql("CREATE UNIQUE INDEX ux_users_username_ci ON users (lower(username))");
-        IfDatabase("MySql").Create.Index("ux_users_username_ci").OnTable("users")
+        IfDatabase(Family("SQLite", "Postgres")).Execute.Sql("CREATE UNIQUE INDEX ux_users_username_ci ON users (lower(username))");
+        IfDatabase(Family("MySql", "MariaDB")).Create.Index("ux_users_username_ci").OnTable("users")
             .OnColumn("username").Ascending()
             .WithOptions().Unique();
 
@@ -33,6 +33,10 @@ public sealed class CreateUsersTable : Migration
             .OnColumn("created_at").Descending()
             .OnColumn("id").Descending();
     }
+
+    // FluentMigrator names its processors with a version ("Postgres11_0", "MySql5"), so match on the family name.
+    private static Predicate<string> Family(params string[] names) =>
+        type => names.Any(name => type.StartsWith(name, StringComparison.OrdinalIgnoreCase));
 
     public override void Down()
     {

@@ -12,9 +12,15 @@ public abstract class MigrateCommandTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
+    }
 
-    [Fact]
+    [SkippableFact]
     public async Task Up_applies_each_migration_once_and_again_is_a_no_op()
     {
         var first = await AppProcess.RunAsync(_db.Settings, "migrate");
@@ -31,7 +37,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         Assert.Contains($"Schema is up to date at version {SchemaMigrator.LatestVersion}.", again.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Status_lists_pending_then_applied_migrations()
     {
         var before = await AppProcess.RunAsync(_db.Settings, "migrate", "status");
@@ -46,7 +52,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         Assert.Matches("Pending:\\s+\\(none\\)", after.Output);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Down_to_zero_removes_the_schema_and_up_brings_it_back()
     {
         await _db.Migrator.UpAsync(default);
@@ -68,7 +74,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         Assert.Equal(0, await _db.Users.CountAsync(read, null, default));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Down_to_an_unknown_version_fails_with_one_line_and_changes_nothing()
     {
         await _db.Migrator.UpAsync(default);
@@ -80,7 +86,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         Assert.Equal(SchemaMigrator.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Script_prints_the_sql_and_changes_nothing()
     {
         var result = await AppProcess.RunAsync(_db.Settings, "migrate", "script");
@@ -93,7 +99,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         Assert.NotEmpty(status.Pending);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Two_runs_at_once_both_succeed_and_apply_the_schema_once()
     {
         var runs = await Task.WhenAll(AppProcess.RunAsync(_db.Settings, "migrate"), AppProcess.RunAsync(_db.Settings, "migrate"));
@@ -105,7 +111,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         Assert.Empty(status.Pending);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Production_app_refuses_to_start_with_pending_migrations()
     {
         var result = await AppProcess.RunAsync(_db.Settings, "--urls", "http://127.0.0.1:0");
@@ -114,7 +120,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         Assert.Contains("Run `UserPages migrate`", result.Output + result.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Seed_refuses_production_without_force_and_fills_with_it()
     {
         await _db.Migrator.UpAsync(default);
@@ -165,4 +171,14 @@ public sealed class MigrateCommandTestsOnSqlite : MigrateCommandTests
         Assert.StartsWith("migrate status failed: ", result.Error, StringComparison.Ordinal);
         Assert.Contains("Database:Provider", result.Error, StringComparison.Ordinal);
     }
+}
+
+public sealed class MigrateCommandTestsOnPostgres : MigrateCommandTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
+}
+
+public sealed class MigrateCommandTestsOnMySql : MigrateCommandTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
 }

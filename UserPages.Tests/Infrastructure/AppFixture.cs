@@ -63,7 +63,10 @@ public abstract class AppFixture : IAsyncLifetime
             await _factory.DisposeAsync();
         }
 
-        await Db.DisposeAsync();
+        if (Db is not null)
+        {
+            await Db.DisposeAsync();
+        }
     }
 }
 
@@ -85,4 +88,14 @@ public abstract class LoggedAppFixture : AppFixture
 public sealed class SqliteLoggedAppFixture : LoggedAppFixture
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
+
+public sealed class PostgresAppFixture : AppFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
+}
+
+public sealed class MySqlAppFixture : AppFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
 }

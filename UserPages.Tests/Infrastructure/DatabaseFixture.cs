@@ -13,10 +13,26 @@ public abstract class DatabaseFixture : IAsyncLifetime
         await Db.Migrator.UpAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await Db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (Db is not null)
+        {
+            await Db.DisposeAsync();
+        }
+    }
 }
 
 public sealed class SqliteDatabaseFixture : DatabaseFixture
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
+
+public sealed class PostgresDatabaseFixture : DatabaseFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
+}
+
+public sealed class MySqlDatabaseFixture : DatabaseFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
 }

@@ -1,5 +1,8 @@
+using System.Data.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Npgsql;
 using UserPages.Data;
 
 namespace UserPages.Tests.Infrastructure;
@@ -50,7 +53,48 @@ public sealed class TestDatabase : IAsyncDisposable
         });
     }
 
+    /// <summary>A new database on the run's shared PostgreSQL server.</summary>
+    public static async Task<TestDatabase> CreatePostgresAsync() => await CreateOnServerAsync(DatabaseProvider.Postgres, await TestServers.PostgresAsync());
+
+    /// <summary>A new database on the run's shared MariaDB server.</summary>
+    public static async Task<TestDatabase> CreateMySqlAsync() => await CreateOnServerAsync(DatabaseProvider.MySql, await TestServers.MySqlAsync());
+
+    /// <summary>
+    /// A new database with a unique name on a server, dropped with the test database. It is created with the server's
+    /// defaults on purpose: the migrations must not depend on how an operator created the database.
+    /// </summary>
+    public static async Task<TestDatabase> CreateOnServerAsync(DatabaseProvider provider, string serverConnectionString)
+    {
+        var name = $"userpages_test_{Guid.NewGuid():N}"[..32];
+        string connectionString;
+        string drop;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
+            drop = $"DROP DATABASE IF EXISTS {name} WITH (FORCE)";
+        }
+        else
+        {
+            connectionString = new MySqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
+            drop = $"DROP DATABASE IF EXISTS {name}";
+        }
+
+        await ExecuteAsync(provider, serverConnectionString, $"CREATE DATABASE {name}");
+        return new TestDatabase(provider, connectionString, async () => await ExecuteAsync(provider, serverConnectionString, drop));
+    }
+
     public ValueTask DisposeAsync() => _drop();
+
+    private static async Task ExecuteAsync(DatabaseProvider provider, string serverConnectionString, string sql)
+    {
+        await using DbConnection connection = provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnection(serverConnectionString)
+            : new MySqlConnection(serverConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 
     private sealed class TestHostEnvironment : IHostEnvironment
     {

@@ -46,7 +46,9 @@ public sealed partial class MySqlDialect : SqlDialect
 
     public override async Task<IAsyncDisposable> AcquireMigrationLockAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var connection = new MySqlConnection(connectionString);
+        // The lock lives as long as the session; a pooled connection would keep the session (and the lock) after
+        // dispose, so this one is never pooled.
+        var connection = new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         try
         {

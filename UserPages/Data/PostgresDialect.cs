@@ -40,7 +40,9 @@ public sealed class PostgresDialect : SqlDialect
 
     public override async Task<IAsyncDisposable> AcquireMigrationLockAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(connectionString);
+        // The lock lives as long as the session; a pooled connection would keep the session (and the lock) after
+        // dispose, so this one is never pooled.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         try
         {

@@ -6,7 +6,7 @@ namespace UserPages.Tests.Pages.Users;
 /// <summary>The signup form through the real HTTP pipeline and database, on every engine.</summary>
 public abstract class SignupTests(AppFixture app)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Form_has_labelled_fields_and_an_antiforgery_token()
     {
         var page = await HtmlPage.GetAsync(app.CreateClient(), "/users/new");
@@ -19,7 +19,7 @@ public abstract class SignupTests(AppFixture app)
         Assert.Null(page.Document.QuerySelector("[aria-invalid]"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Should_create_user_and_redirect_to_listing_with_a_flash_shown_once()
     {
         var client = app.CreateClient();
@@ -57,7 +57,7 @@ public abstract class SignupTests(AppFixture app)
         { "valid-name", new string('e', 250) + "@example.com", "Input_Email", "An email address is at most 255 characters long." },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(InvalidForms))]
     public async Task Invalid_input_answers_400_with_the_message_beside_the_field_and_the_values_kept(
         string username, string email, string invalidField, string message)
@@ -77,7 +77,7 @@ public abstract class SignupTests(AppFixture app)
         Assert.Equal(before, await CountUsersAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Empty_form_marks_both_fields()
     {
         var page = await HtmlPage.ParseAsync(await app.CreateClient().SignUpAsync("", ""));
@@ -89,7 +89,7 @@ public abstract class SignupTests(AppFixture app)
         Assert.NotNull(page.Document.GetElementById("Input_Username")!.GetAttribute("autofocus"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Username_taken_in_another_case_answers_409_beside_the_username_and_stores_nothing()
     {
         var client = app.CreateClient();
@@ -105,7 +105,7 @@ public abstract class SignupTests(AppFixture app)
         Assert.Equal(before, await CountUsersAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Email_taken_in_another_case_answers_409_beside_the_email()
     {
         var client = app.CreateClient();
@@ -119,7 +119,7 @@ public abstract class SignupTests(AppFixture app)
         Assert.Null(page.Text("#username-error"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_without_antiforgery_token_is_rejected_with_400_and_stores_nothing()
     {
         var name = SignupClient.UniqueName("forged");
@@ -142,3 +142,7 @@ public abstract class SignupTests(AppFixture app)
 }
 
 public sealed class SignupTestsOnSqlite(SqliteAppFixture app) : SignupTests(app), IClassFixture<SqliteAppFixture>;
+
+public sealed class SignupTestsOnPostgres(PostgresAppFixture app) : SignupTests(app), IClassFixture<PostgresAppFixture>;
+
+public sealed class SignupTestsOnMySql(MySqlAppFixture app) : SignupTests(app), IClassFixture<MySqlAppFixture>;

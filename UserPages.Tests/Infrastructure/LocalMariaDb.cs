@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using MySqlConnector;
+
+namespace UserPages.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway MariaDB server: <c>mariadb-install-db</c> into a temporary directory, then <c>mariadbd</c> as a child
+/// process. <c>--no-defaults</c> keeps the machine's own configuration (and its server defaults) out of the tests.
+/// </summary>
+public sealed class LocalMariaDb : LocalServer
+{
+    private readonly string _server;
+    private readonly string _installer;
+    private Process? _process;
+
+    private LocalMariaDb(string server, string installer)
+        : base("userpages-mariadb-")
+    {
+        _server = server;
+        _installer = installer;
+    }
+
+    private string DataDirectory => Path.Combine(Directory, "data");
+
+    private string LogFile => Path.Combine(Directory, "server.log");
+
+    public override string ConnectionString => new MySqlConnectionStringBuilder
+    {
+        Server = "127.0.0.1",
+        Port = (uint)Port,
+        UserID = "root",
+        Password = Password,
+    }.ConnectionString;
+
+    /// <summary>The installed <c>mariadbd</c> and <c>mariadb-install-db</c>, or null when either is missing.</summary>
+    public static (string Server, string Installer)? FindBinaries()
+    {
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/sbin", "/usr/bin"]).ToList();
+        var server = path.Select(dir => Path.Combine(dir, "mariadbd")).FirstOrDefault(File.Exists);
+        var installer = path.Select(dir => Path.Combine(dir, "mariadb-install-db")).FirstOrDefault(File.Exists);
+        return server is null || installer is null ? null : (server, installer);
+    }
+
+    public static async Task<LocalMariaDb> StartNewAsync((string Server, string Installer) binaries)
+    {
+        var server = new LocalMariaDb(binaries.Server, binaries.Installer);
+        try
+        {
+            await RunAsync(
+                server._installer, "--no-defaults", $"--datadir={server.DataDirectory}", $"--user={Environment.UserName}",
+                "--auth-root-authentication-method=normal", "--skip-test-db");
+            await server.StartAsync(password: "");
+
+            // Freshly installed, root has no password; give it one so wrong credentials can be told apart.
+            await using var connection = new MySqlConnection(server.ConnectionString.Replace(Password, "", StringComparison.Ordinal));
+            await connection.OpenAsync();
+            await using var command = new MySqlCommand($"ALTER USER 'root'@'localhost' IDENTIFIED BY '{Password}'", connection);
+            await command.ExecuteNonQueryAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override Task StartAsync() => StartAsync(Password);
+
+    private async Task StartAsync(string password)
+    {
+        var info = new ProcessStartInfo(_server) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+        {
+            "--no-defaults",
+            $"--datadir={DataDirectory}",
+            $"--port={Port}",
+            "--bind-address=127.0.0.1",
+            $"--socket={Path.Combine(Directory, "mariadb.sock")}",
+            $"--pid-file={Path.Combine(Directory, "mariadb.pid")}",
+            $"--log-error={LogFile}",
+            $"--user={Environment.UserName}",
+            "--skip-log-bin",
+            "--max-connections=300",
+            "--innodb-buffer-pool-size=64M",
+            // Durability is not under test here: the data is thrown away.
+            "--innodb-flush-log-at-trx-commit=0",
+            "--innodb-doublewrite=0",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var builder = new MySqlConnectionStringBuilder(ConnectionString) { Password = password, Pooling = false };
+        await WaitUntilReadyAsync(
+            async () =>
+            {
+                await using var connection = new MySqlConnection(builder.ConnectionString);
+                await connection.OpenAsync();
+            },
+            LogFile,
+            () => _process.HasExited);
+    }
+
+    public override async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            // Killed outright, as in a crash: InnoDB recovers on the next start.
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    protected override void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit(10_000);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace UserPages.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster: <c>initdb</c> into a temporary directory, <c>pg_ctl</c> to start and stop it.
+/// initdb refuses to run as root, so under root every binary runs as the <c>postgres</c> user, which owns the directory.
+/// </summary>
+public sealed class LocalPostgres : LocalServer
+{
+    private readonly string _binaries;
+
+    private LocalPostgres(string binaries)
+        : base("userpages-pg-") => _binaries = binaries;
+
+    private string DataDirectory => Path.Combine(Directory, "data");
+
+    private string LogFile => Path.Combine(Directory, "server.log");
+
+    public override string ConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = "postgres",
+        Password = Password,
+        Database = "postgres",
+    }.ConnectionString;
+
+    /// <summary>The newest installed PostgreSQL's binaries (Debian keeps them out of PATH), or null when none is.</summary>
+    public static string? FindBinaries()
+    {
+        const string debian = "/usr/lib/postgresql";
+        var versioned = System.IO.Directory.Exists(debian)
+            ? System.IO.Directory.GetDirectories(debian)
+                .Select(dir => Path.Combine(dir, "bin"))
+                .Where(bin => File.Exists(Path.Combine(bin, "initdb")))
+                .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0)
+                .FirstOrDefault()
+            : null;
+        return versioned ?? Environment.GetEnvironmentVariable("PATH")?.Split(':')
+            .FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")));
+    }
+
+    public static async Task<LocalPostgres> StartNewAsync(string binaries)
+    {
+        var server = new LocalPostgres(binaries);
+        try
+        {
+            await server.InitializeAsync();
+            await server.StartAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task InitializeAsync()
+    {
+        var passwordFile = Path.Combine(Directory, "password");
+        await File.WriteAllTextAsync(passwordFile, Password);
+        if (IsRoot)
+        {
+            await RunAsync("chown", "-R", "postgres:postgres", Directory);
+        }
+
+        // Password authentication over TCP, so wrong credentials can be tested; fsync off: the data is thrown away.
+        await RunAsPostgresAsync(
+            "initdb", "-D", DataDirectory, "-U", "postgres", "--pwfile", passwordFile,
+            "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-locale", "--no-sync");
+    }
+
+    public override async Task StartAsync()
+    {
+        var options = string.Join(' ',
+            $"-p {Port}",
+            $"-k {Directory}",
+            "-c listen_addresses=127.0.0.1",
+            "-c max_connections=300",
+            "-c fsync=off",
+            "-c synchronous_commit=off",
+            "-c full_page_writes=off");
+        await RunAsPostgresAsync("pg_ctl", "start", "-w", "-D", DataDirectory, "-l", LogFile, "-o", options);
+        await WaitUntilReadyAsync(
+            async () =>
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false");
+                await connection.OpenAsync();
+            },
+            LogFile);
+    }
+
+    public override Task StopAsync() => RunAsPostgresAsync("pg_ctl", "stop", "-w", "-D", DataDirectory, "-m", "fast");
+
+    protected override void Kill()
+    {
+        using var process = Process.Start(Command("pg_ctl", "stop", "-D", DataDirectory, "-m", "immediate"));
+        process?.WaitForExit(10_000);
+    }
+
+    private async Task RunAsPostgresAsync(string binary, params string[] args)
+    {
+        var command = Command(binary, args);
+        await RunAsync(command.FileName, [.. command.ArgumentList]);
+    }
+
+    private ProcessStartInfo Command(string binary, params string[] args)
+    {
+        var info = new ProcessStartInfo(IsRoot ? "runuser" : Path.Combine(_binaries, binary)) { UseShellExecute = false };
+        if (IsRoot)
+        {
+            foreach (var arg in new[] { "-u", "postgres", "--", Path.Combine(_binaries, binary) })
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace UserPages.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway database server started from the installed binaries: its own temporary directory and a free loopback
+/// port, stopped and deleted when disposed or, at the latest, when the test process exits.
+/// </summary>
+public abstract class LocalServer : IAsyncDisposable
+{
+    protected const string Password = "userpages-test";
+
+    private int _disposed;
+
+    protected LocalServer(string prefix)
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory(prefix).FullName;
+        Port = FreePort();
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+    }
+
+    /// <summary>The temporary directory holding the data files, the socket and the log.</summary>
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    /// <summary>A connection string for the server's administrative database, as a user who may create databases.</summary>
+    public abstract string ConnectionString { get; }
+
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>) and waits until it accepts connections.</summary>
+    public abstract Task StartAsync();
+
+    public abstract Task StopAsync();
+
+    /// <summary>Stops the server without waiting politely: used at process exit, where only synchronous work runs.</summary>
+    protected abstract void Kill();
+
+    protected static bool IsRoot => Environment.UserName == "root";
+
+    public async ValueTask DisposeAsync()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await StopAsync();
+            DeleteDirectory();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Runs a command to completion and fails with its output when it fails.</summary>
+    protected static async Task RunAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}: {await output}{await error}");
+        }
+    }
+
+    /// <summary>Polls until <paramref name="probe"/> connects; fails with the server's log if it never does.</summary>
+    protected async Task WaitUntilReadyAsync(Func<Task> probe, string logFile, Func<bool>? exited = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await probe();
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline && exited?.Invoke() != true)
+            {
+                await Task.Delay(100);
+            }
+            catch (Exception exception)
+            {
+                var log = File.Exists(logFile) ? await File.ReadAllTextAsync(logFile) : "(no log)";
+                throw new InvalidOperationException($"The server in {Directory} did not start: {exception.Message}\n{log}", exception);
+            }
+        }
+    }
+
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Kill();
+            DeleteDirectory();
+        }
+    }
+
+    private void DeleteDirectory()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a dying server process; the temporary directory is cleaned up by the system later.
+        }
+    }
+}
