@@ -20,6 +20,7 @@ builder.Services.AddSecurityHeaders(builder.Configuration);
 builder.Services.AddTransportSecurity(builder.Configuration);
 builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddSignupRateLimiting(builder.Configuration);
+builder.Services.AddSharedDataProtection();
 builder.Services.AddRazorPages()
     // FluentValidation is the one voice on input: no implicit [Required] from non-nullable strings, and no
     // jQuery-validation attributes in the HTML.

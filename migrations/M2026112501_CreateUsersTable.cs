@@ -14,6 +14,15 @@ public sealed class CreateUsersTable : Migration
             .WithColumn("email").AsString(255).NotNullable()
             .WithColumn("created_at").AsDateTime().NotNullable().WithDefault(SystemMethods.CurrentUTCDateTime);
 
+        // MySQL and MariaDB make "national" strings utf8mb3 (no emoji) with an accent-insensitive collation, whatever the
+        // database's defaults. Emails get full UTF-8 and exact comparison as on the other engines; usernames (ASCII
+        // letters only) get a case-insensitive collation, which is what makes their unique index below ignore case.
+        IfDatabase(Family("MySql", "MariaDB")).Execute.Sql("""
+            ALTER TABLE users
+                MODIFY username VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL,
+                MODIFY email VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL
+            """);
+
         // Emails are stored lower-cased by the app, so a plain unique index is exact.
         Create.Index("ux_users_email").OnTable("users")
             .OnColumn("email").Ascending()
@@ -21,7 +30,7 @@ public sealed class CreateUsersTable : Migration
 
         // Usernames keep the case people typed, but "Alice" and "alice" are one name. The database enforces that
         // itself so two racing signups cannot both win: an expression index on lower(username) where the engine has
-        // them; MariaDB has no expression indexes, but its default collation compares case-insensitively already.
+        // them; MariaDB has no expression indexes, but the username column's collation compares case-insensitively.
         IfDatabase(Family("SQLite", "Postgres")).Execute.Sql("CREATE UNIQUE INDEX ux_users_username_ci ON users (lower(username))");
         IfDatabase(Family("MySql", "MariaDB")).Create.Index("ux_users_username_ci").OnTable("users")
             .OnColumn("username").Ascending()

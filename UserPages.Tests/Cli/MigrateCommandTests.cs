@@ -1,3 +1,5 @@
+using MySqlConnector;
+using Npgsql;
 using UserPages.Data;
 using UserPages.Tests.Infrastructure;
 
@@ -7,6 +9,11 @@ namespace UserPages.Tests.Cli;
 public abstract class MigrateCommandTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;
+
+    /// <summary>Settings naming a database of this engine that cannot be reached.</summary>
+    protected abstract IReadOnlyDictionary<string, string> UnreachableSettings { get; }
+
+    protected TestDatabase Db => _db;
 
     protected abstract Task<TestDatabase> CreateDatabaseAsync();
 
@@ -26,7 +33,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         var first = await AppProcess.RunAsync(_db.Settings, "migrate");
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains($"Applied {SchemaMigrator.LatestVersion} Create users table", first.Output, StringComparison.Ordinal);
+        Assert.Contains("Applied 2026112501 Create users table", first.Output, StringComparison.Ordinal);
         Assert.Contains($"Schema is at version {SchemaMigrator.LatestVersion}.", first.Output, StringComparison.Ordinal);
         Assert.Equal(SchemaMigrator.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
 
@@ -43,7 +50,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         var before = await AppProcess.RunAsync(_db.Settings, "migrate", "status");
         Assert.Equal(0, before.ExitCode);
         Assert.Contains("Current version: 0", before.Output, StringComparison.Ordinal);
-        Assert.Matches($"Pending:\\s+{SchemaMigrator.LatestVersion} Create users table", before.Output);
+        Assert.Matches("Pending:\\s+2026112501 Create users table", before.Output);
 
         await _db.Migrator.UpAsync(default);
         var after = await AppProcess.RunAsync(_db.Settings, "migrate", "status");
@@ -60,7 +67,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         var down = await AppProcess.RunAsync(_db.Settings, "migrate", "down", "--to", "0");
 
         Assert.Equal(0, down.ExitCode);
-        Assert.Contains($"Rolled back {SchemaMigrator.LatestVersion} Create users table", down.Output, StringComparison.Ordinal);
+        Assert.Contains("Rolled back 2026112501 Create users table", down.Output, StringComparison.Ordinal);
         Assert.Equal(0, (await _db.Migrator.StatusAsync()).CurrentVersion);
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(async () =>
         {
@@ -77,12 +84,12 @@ public abstract class MigrateCommandTests : IAsyncLifetime
     [SkippableFact]
     public async Task Down_to_an_unknown_version_fails_with_one_line_and_changes_nothing()
     {
-        await _db.Migrator.UpAsync(default);
+        var known = string.Join(", ", (await _db.Migrator.UpAsync(default)).Select(m => m.Version));
 
         var result = await AppProcess.RunAsync(_db.Settings, "migrate", "down", "--to", "123");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Equal("migrate down failed: There is no migration 123; use 0 or one of: " + SchemaMigrator.LatestVersion + ".", result.Error.Trim());
+        Assert.Equal($"migrate down failed: There is no migration 123; use 0 or one of: {known}.", result.Error.Trim());
         Assert.Equal(SchemaMigrator.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
     }
 
@@ -137,28 +144,33 @@ public abstract class MigrateCommandTests : IAsyncLifetime
         await using var unit = await _db.Database.BeginReadAsync(default);
         Assert.Equal(500, await _db.Users.CountAsync(unit, null, default));
     }
-}
 
-public sealed class MigrateCommandTestsOnSqlite : MigrateCommandTests
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
-
-    [Fact]
-    public async Task Unreachable_database_fails_with_one_clear_line()
+    [SkippableFact]
+    public async Task Unreachable_database_fails_with_one_clear_line_and_the_trace_only_when_verbose()
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:Users"] = "Data Source=/proc/no-such-dir/users.db",
-        };
-
-        var result = await AppProcess.RunAsync(settings, "migrate");
+        var result = await AppProcess.RunAsync(UnreachableSettings, "migrate");
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("migrate failed: ", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+
+        var verbose = await AppProcess.RunAsync(UnreachableSettings, "migrate", "status", "--verbose");
+        Assert.Equal(1, verbose.ExitCode);
+        Assert.StartsWith("migrate status failed: ", verbose.Error, StringComparison.Ordinal);
+        Assert.Contains("   at ", verbose.Error, StringComparison.Ordinal);
     }
+}
+
+public sealed class MigrateCommandTestsOnSqlite : MigrateCommandTests
+{
+    protected override IReadOnlyDictionary<string, string> UnreachableSettings => new Dictionary<string, string>
+    {
+        ["Database:Provider"] = "Sqlite",
+        ["ConnectionStrings:Users"] = "Data Source=/proc/no-such-dir/users.db",
+    };
+
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
 
     [Fact]
     public async Task Unknown_provider_fails_with_one_clear_line()
@@ -173,12 +185,46 @@ public sealed class MigrateCommandTestsOnSqlite : MigrateCommandTests
     }
 }
 
-public sealed class MigrateCommandTestsOnPostgres : MigrateCommandTests
+/// <summary>What only a database server has: credentials.</summary>
+public abstract class ServerMigrateCommandTests : MigrateCommandTests
 {
+    /// <summary>Settings naming this test's database with a wrong password.</summary>
+    protected abstract IReadOnlyDictionary<string, string> WrongPasswordSettings { get; }
+
+    [SkippableFact]
+    public async Task Wrong_credentials_fail_with_one_line_that_says_so()
+    {
+        var result = await AppProcess.RunAsync(WrongPasswordSettings, "migrate", "status");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("migrate status failed: ", line, StringComparison.Ordinal);
+        Assert.Matches("(?i)password authentication failed|access denied", line);
+        Assert.DoesNotContain("wrong-password", line, StringComparison.Ordinal);
+    }
+
+    protected static IReadOnlyDictionary<string, string> Settings(DatabaseProvider provider, string connectionString) =>
+        new Dictionary<string, string> { ["Database:Provider"] = provider.ToString(), ["ConnectionStrings:Users"] = connectionString };
+}
+
+public sealed class MigrateCommandTestsOnPostgres : ServerMigrateCommandTests
+{
+    protected override IReadOnlyDictionary<string, string> UnreachableSettings =>
+        Settings(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(Db.ConnectionString) { Port = LocalServer.FreePort() }.ConnectionString);
+
+    protected override IReadOnlyDictionary<string, string> WrongPasswordSettings =>
+        Settings(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(Db.ConnectionString) { Password = "wrong-password" }.ConnectionString);
+
     protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
 }
 
-public sealed class MigrateCommandTestsOnMySql : MigrateCommandTests
+public sealed class MigrateCommandTestsOnMySql : ServerMigrateCommandTests
 {
+    protected override IReadOnlyDictionary<string, string> UnreachableSettings =>
+        Settings(DatabaseProvider.MySql, new MySqlConnectionStringBuilder(Db.ConnectionString) { Port = (uint)LocalServer.FreePort() }.ConnectionString);
+
+    protected override IReadOnlyDictionary<string, string> WrongPasswordSettings =>
+        Settings(DatabaseProvider.MySql, new MySqlConnectionStringBuilder(Db.ConnectionString) { Password = "wrong-password" }.ConnectionString);
+
     protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
 }

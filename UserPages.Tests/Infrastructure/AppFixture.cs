@@ -44,19 +44,22 @@ public abstract class AppFixture : IAsyncLifetime
         Db = await CreateDatabaseAsync();
         await Db.Migrator.UpAsync(CancellationToken.None);
         await OnMigratedAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Production");
-            foreach (var (key, value) in Db.Settings.Concat(Settings))
-            {
-                builder.UseSetting(key, value);
-            }
-
-            ConfigureWebHost(builder);
-        });
+        _factory = StartAnotherInstance();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Another instance of the app over the same database, as behind a load balancer; the caller disposes it.</summary>
+    public WebApplicationFactory<Program> StartAnotherInstance() => new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in Db.Settings.Concat(Settings))
+        {
+            builder.UseSetting(key, value);
+        }
+
+        ConfigureWebHost(builder);
+    });
+
+    public virtual async Task DisposeAsync()
     {
         if (_factory is not null)
         {

@@ -1,0 +1,92 @@
+using System.Net;
+using UserPages.Data;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Health;
+
+/// <summary>
+/// The database server goes away under a running app and comes back: pages answer a friendly 503, /healthz turns
+/// unhealthy, and the app serves again by itself once the server is back, with no restart.
+/// </summary>
+public abstract class DatabaseOutageTests(DatabaseOutageTests.Fixture app)
+{
+    /// <summary>The app over a server of the class's own, which the test stops and starts.</summary>
+    public abstract class Fixture : AppFixture
+    {
+        public LocalServer Server { get; private set; } = null!;
+
+        protected abstract DatabaseProvider Provider { get; }
+
+        protected abstract Task<LocalServer> StartServerAsync();
+
+        protected override async Task<TestDatabase> CreateDatabaseAsync()
+        {
+            Server = await StartServerAsync();
+            return await TestDatabase.CreateOnServerAsync(Provider, Server.ConnectionString);
+        }
+
+        public override async Task DisposeAsync()
+        {
+            await base.DisposeAsync();
+            if (Server is not null)
+            {
+                await Server.DisposeAsync();
+            }
+        }
+    }
+
+    [SkippableFact]
+    public async Task Pages_answer_503_and_healthz_is_unhealthy_while_the_server_is_down_then_both_recover()
+    {
+        var client = app.CreateClient();
+        var name = SignupClient.UniqueName("outage");
+        Assert.Equal(HttpStatusCode.OK, (await HtmlPage.GetAsync(client, "/users")).Status);
+        var form = (await HtmlPage.GetAsync(client, "/users/new")).FormValues();
+
+        await app.Server.StopAsync();
+        try
+        {
+            var listing = await HtmlPage.GetAsync(client, "/users");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, listing.Status);
+            Assert.Equal("Temporarily unavailable", listing.Text("h1"));
+            Assert.True(listing.Response.Headers.Contains("Retry-After"));
+            Assert.DoesNotContain("Exception", listing.Document.Body!.InnerHtml, StringComparison.Ordinal);
+
+            form["Input.Username"] = name;
+            form["Input.Email"] = $"{name}@example.com";
+            var signup = await HtmlPage.ParseAsync(await client.PostAsync(new Uri("/users/new", UriKind.Relative), new FormUrlEncodedContent(form)));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, signup.Status);
+            Assert.Equal("Temporarily unavailable", signup.Text("h1"));
+
+            var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            await app.Server.StartAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await HtmlPage.GetAsync(client, "/users")).Status);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
+    }
+}
+
+public sealed class PostgresOutageFixture : DatabaseOutageTests.Fixture
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    protected override async Task<LocalServer> StartServerAsync() => await TestServers.StartPostgresAsync();
+}
+
+public sealed class DatabaseOutageTestsOnPostgres(PostgresOutageFixture app) : DatabaseOutageTests(app), IClassFixture<PostgresOutageFixture>;
+
+public sealed class MySqlOutageFixture : DatabaseOutageTests.Fixture
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.MySql;
+
+    protected override async Task<LocalServer> StartServerAsync() => await TestServers.StartMariaDbAsync();
+}
+
+public sealed class DatabaseOutageTestsOnMySql(MySqlOutageFixture app) : DatabaseOutageTests(app), IClassFixture<MySqlOutageFixture>;

@@ -1,0 +1,44 @@
+using System.Net;
+using Dapper;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Hosting;
+
+/// <summary>
+/// Two app instances on one database, as behind a load balancer that does not pin sessions: the antiforgery token and
+/// the flash cookie one instance issues are accepted by the other, because both read the key ring from the database.
+/// </summary>
+public abstract class TwoInstancesTests(AppFixture app)
+{
+    [SkippableFact]
+    public async Task A_form_served_by_one_instance_posts_to_the_other_and_the_flash_survives_the_hop()
+    {
+        await using var other = app.StartAnotherInstance();
+        var cookies = new System.Net.CookieContainer();
+        var first = app.Factory.CreateDefaultClient(new CookieContainerHandler(cookies));
+        var second = other.CreateDefaultClient(new CookieContainerHandler(cookies));
+        var name = SignupClient.UniqueName("hop");
+
+        var form = (await HtmlPage.GetAsync(first, "/users/new")).FormValues();
+        form["Input.Username"] = name;
+        form["Input.Email"] = $"{name}@example.com";
+        var posted = await second.PostAsync(new Uri("/users/new", UriKind.Relative), new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var listedByFirst = await HtmlPage.GetAsync(first, "/users");
+        Assert.Contains(name, listedByFirst.Text(".flash"), StringComparison.Ordinal);
+        Assert.Contains(name, listedByFirst.Texts(".user-list .username"));
+        Assert.Contains(name, (await HtmlPage.GetAsync(second, "/users")).Texts(".user-list .username"));
+
+        // One key, in the database: the second instance found the first one's key there instead of making its own.
+        await using var connection = await app.Db.Database.OpenAsync(default);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM data_protection_keys"));
+    }
+}
+
+public sealed class TwoInstancesTestsOnSqlite(SqliteAppFixture app) : TwoInstancesTests(app), IClassFixture<SqliteAppFixture>;
+
+public sealed class TwoInstancesTestsOnPostgres(PostgresAppFixture app) : TwoInstancesTests(app), IClassFixture<PostgresAppFixture>;
+
+public sealed class TwoInstancesTestsOnMySql(MySqlAppFixture app) : TwoInstancesTests(app), IClassFixture<MySqlAppFixture>;
