@@ -101,12 +101,19 @@ public abstract class LocalServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private void OnProcessExit(object? sender, EventArgs e)
+    private void OnProcessExit(object? sender, EventArgs e) => StopNow();
+
+    /// <summary>Stops the server and deletes its directory synchronously, unless that was done already.</summary>
+    public void StopNow()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             Kill();
-            DeleteDirectory();
+
+            // Left to a detached process (forked twice, so not in the test host's process tree) that outlives the test
+            // host, which may be killed right after the run, and gives the server's last processes a moment to exit.
+            using var remove = Process.Start("sh", ["-c", "(sleep 2; rm -rf -- \"$0\") >/dev/null 2>&1 &", Directory]);
+            remove.WaitForExit(5_000);
         }
     }
 

@@ -87,9 +87,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private static async Task ExecuteAsync(DatabaseProvider provider, string serverConnectionString, string sql)
     {
+        // Unpooled: a pooled administrative connection would outlive a server restart in the outage tests.
         await using DbConnection connection = provider == DatabaseProvider.Postgres
-            ? new NpgsqlConnection(serverConnectionString)
-            : new MySqlConnection(serverConnectionString);
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnectionString) { Pooling = false }.ConnectionString)
+            : new MySqlConnection(new MySqlConnectionStringBuilder(serverConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

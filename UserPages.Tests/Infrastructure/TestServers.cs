@@ -36,7 +36,28 @@ public static class TestServers
         LocalMariaDb.StartNewAsync(LocalMariaDb.FindBinaries()
             ?? throw Unavailable("MariaDB", "mariadbd/mariadb-install-db were not found (install the mariadb-server package)", MySqlVariable));
 
-    private static async Task<string> StartAsync(Func<Task<LocalServer>> start) => (await start()).ConnectionString;
+    private static readonly List<LocalServer> Started = [];
+
+    /// <summary>Stops the shared servers this run started; the test framework calls it when the run is over.</summary>
+    public static void StopAll()
+    {
+        lock (Started)
+        {
+            Started.ForEach(server => server.StopNow());
+            Started.Clear();
+        }
+    }
+
+    private static async Task<string> StartAsync(Func<Task<LocalServer>> start)
+    {
+        var server = await start();
+        lock (Started)
+        {
+            Started.Add(server);
+        }
+
+        return server.ConnectionString;
+    }
 
     /// <summary>
     /// A missing engine skips its tests on a developer's machine, saying why; under CI it fails them, because a suite

@@ -22,7 +22,10 @@ public sealed partial class MySqlDialect : SqlDialect
 
     public override string NormalizeConnectionString(string connectionString, string contentRoot)
     {
-        var builder = new MySqlConnectionStringBuilder(connectionString)
+        // Pool defaults for several instances on one server (MariaDB allows 151 connections unless told otherwise): at
+        // most 20 per instance, and a 5-second connect timeout so a database that is down answers 503 promptly. Settings
+        // in the configured string come later and win.
+        var builder = new MySqlConnectionStringBuilder($"Maximum Pool Size=20;Connection Timeout=5;{connectionString}")
         {
             // created_at holds UTC; read it back as such.
             DateTimeKind = MySqlDateTimeKind.Utc,

@@ -20,8 +20,13 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string SchemaVersionSql => """SELECT MAX("Version") FROM "VersionInfo" """;
 
+    // Pool defaults for several instances on one server (PostgreSQL allows 100 connections unless told otherwise): at
+    // most 20 per instance, and a 5-second connect timeout so a database that is down answers 503 promptly. Settings
+    // in the configured string come later and win.
+    private const string PoolDefaults = "Maximum Pool Size=20;Timeout=5;Keepalive=30";
+
     public override string NormalizeConnectionString(string connectionString, string contentRoot) =>
-        new NpgsqlConnectionStringBuilder(connectionString).ConnectionString;
+        new NpgsqlConnectionStringBuilder($"{PoolDefaults};{connectionString}").ConnectionString;
 
     public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
 

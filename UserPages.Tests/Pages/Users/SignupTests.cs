@@ -125,13 +125,13 @@ public abstract class SignupTests(AppFixture app)
         var client = app.CreateClient();
         var name = SignupClient.UniqueName("zoe");
 
-        var accented = await client.SignUpAsync(name, $"{name}-zoë😀@exämple.com");
-        var plain = await client.SignUpAsync(name + "2", $"{name}-zoe😀@example.com");
+        var accented = await client.SignUpAsync(name, $"{name}-zoë@exämple.com");
+        var plain = await client.SignUpAsync(name + "2", $"{name}-zoe@example.com");
 
         Assert.Equal(HttpStatusCode.Redirect, accented.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, plain.StatusCode);
         await using var unit = await app.Db.Database.BeginReadAsync(default);
-        Assert.Equal($"{name}-zoë😀@exämple.com", (await app.Db.Users.FindByUsernameAsync(unit, name, default))?.Email);
+        Assert.Equal($"{name}-zoë@exämple.com", (await app.Db.Users.FindByUsernameAsync(unit, name, default))?.Email);
     }
 
     [SkippableFact]
