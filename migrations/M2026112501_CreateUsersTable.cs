@@ -16,7 +16,7 @@ public sealed class CreateUsersTable : Migration
 
         // MySQL and MariaDB make "national" strings utf8mb3 (no emoji) with an accent-insensitive collation, whatever the
         // database's defaults. Emails get full UTF-8 and exact comparison as on the other engines; usernames (ASCII
-        // letters only) get a case-insensitive collation, which is what makes their unique index below ignore case.
+        // only) get a case-insensitive collation, which is what makes their unique index below ignore case.
         IfDatabase(Family("MySql", "MariaDB")).Execute.Sql("""
             ALTER TABLE users
                 MODIFY username VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL,

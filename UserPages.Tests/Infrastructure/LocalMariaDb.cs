@@ -76,6 +76,8 @@ public sealed class LocalMariaDb : LocalServer
             $"--datadir={DataDirectory}",
             $"--port={Port}",
             "--bind-address=127.0.0.1",
+            // Not UTC on purpose: created_at must come out in UTC whatever the server's time zone.
+            "--default-time-zone=-03:00",
             $"--socket={Path.Combine(Directory, "mariadb.sock")}",
             $"--pid-file={Path.Combine(Directory, "mariadb.pid")}",
             $"--log-error={LogFile}",

@@ -80,6 +80,8 @@ public sealed class LocalPostgres : LocalServer
             $"-p {Port}",
             $"-k {Directory}",
             "-c listen_addresses=127.0.0.1",
+            // Not UTC on purpose: created_at must come out in UTC whatever the server's time zone.
+            "-c TimeZone=Asia/Kolkata",
             "-c max_connections=300",
             "-c fsync=off",
             "-c synchronous_commit=off",
