@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace UserPages.Tests.Infrastructure;
 
 /// <summary>
@@ -38,6 +40,9 @@ public static class TestServers
 
     private static readonly List<LocalServer> Started = [];
 
+    /// <summary>Where skip reasons are printed (xunit's diagnostic messages); set by the test framework.</summary>
+    public static IMessageSink? Diagnostics { get; set; }
+
     /// <summary>Stops the shared servers this run started; the test framework calls it when the run is over.</summary>
     public static void StopAll()
     {
@@ -71,7 +76,7 @@ public static class TestServers
             return new InvalidOperationException(message + " CI=true requires every engine.");
         }
 
-        Console.Error.WriteLine("Skipping: " + message);
+        Diagnostics?.OnMessage(new Xunit.Sdk.DiagnosticMessage("Skipped: " + message));
         return new SkipException(message);
     }
 }

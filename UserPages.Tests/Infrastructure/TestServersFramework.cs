@@ -13,7 +13,11 @@ namespace UserPages.Tests.Infrastructure;
 public sealed class TestServersFramework : XunitTestFramework
 {
     public TestServersFramework(IMessageSink messageSink)
-        : base(messageSink) => DisposalTracker.Add(new StopServersOnDispose());
+        : base(messageSink)
+    {
+        TestServers.Diagnostics = messageSink;
+        DisposalTracker.Add(new StopServersOnDispose());
+    }
 
     private sealed class StopServersOnDispose : IDisposable
     {
