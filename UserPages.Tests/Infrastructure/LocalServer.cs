@@ -34,7 +34,7 @@ public abstract class LocalServer : IAsyncDisposable
 
     public abstract Task StopAsync();
 
-    /// <summary>Stops the server without waiting politely: used at process exit, where only synchronous work runs.</summary>
+    /// <summary>Stops the server at once, synchronously: used when the run ends, where only quick work is sure to finish.</summary>
     protected abstract void Kill();
 
     protected static bool IsRoot => Environment.UserName == "root";
@@ -103,7 +103,7 @@ public abstract class LocalServer : IAsyncDisposable
 
     private void OnProcessExit(object? sender, EventArgs e) => StopNow();
 
-    /// <summary>Stops the server and deletes its directory synchronously, unless that was done already.</summary>
+    /// <summary>Stops the server at once and has its directory deleted, unless that was done already.</summary>
     public void StopNow()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
