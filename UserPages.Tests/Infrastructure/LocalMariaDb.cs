@@ -14,7 +14,7 @@ public sealed class LocalMariaDb : LocalServer
     private Process? _process;
 
     private LocalMariaDb(string server, string installer)
-        : base("userpages-mariadb-")
+        : base("userpages-mariadb-", "mariadb.pid")
     {
         _server = server;
         _installer = installer;

@@ -13,7 +13,7 @@ public sealed class LocalPostgres : LocalServer
     private readonly string _binaries;
 
     private LocalPostgres(string binaries)
-        : base("userpages-pg-") => _binaries = binaries;
+        : base("userpages-pg-", Path.Combine("data", "postmaster.pid")) => _binaries = binaries;
 
     private string DataDirectory => Path.Combine(Directory, "data");
 

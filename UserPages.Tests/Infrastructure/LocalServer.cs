@@ -14,8 +14,9 @@ public abstract class LocalServer : IAsyncDisposable
 
     private int _disposed;
 
-    protected LocalServer(string prefix)
+    protected LocalServer(string prefix, string pidFile)
     {
+        RemoveLeftovers(prefix, pidFile);
         Directory = System.IO.Directory.CreateTempSubdirectory(prefix).FullName;
         Port = FreePort();
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -99,6 +100,46 @@ public abstract class LocalServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Deletes the directories of earlier runs' servers that are no longer running: a test host killed before its
+    /// clean-up leaves them behind. Directories of servers still running (another test run's) are left alone.
+    /// </summary>
+    private static void RemoveLeftovers(string prefix, string pidFile)
+    {
+        foreach (var directory in System.IO.Directory.GetDirectories(Path.GetTempPath(), prefix + "*"))
+        {
+            // No pid file: stopped, or still being set up by a run that started moments ago; age tells them apart.
+            var pidPath = Path.Combine(directory, pidFile);
+            var stale = File.Exists(pidPath)
+                ? int.TryParse(File.ReadLines(pidPath).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var pid) && !IsRunning(pid)
+                : System.IO.Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddMinutes(-10);
+            if (stale)
+            {
+                try
+                {
+                    System.IO.Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Being deleted by someone else right now.
+                }
+            }
+        }
+
+        static bool IsRunning(int pid)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => StopNow();
