@@ -93,6 +93,16 @@ public sealed class SqliteLoggedAppFixture : LoggedAppFixture
     protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
 }
 
+public sealed class PostgresLoggedAppFixture : LoggedAppFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
+}
+
+public sealed class MySqlLoggedAppFixture : LoggedAppFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
+}
+
 public sealed class PostgresAppFixture : AppFixture
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();

@@ -8,7 +8,7 @@ namespace UserPages.Tests.Health;
 /// The database server goes away under a running app and comes back: pages answer a friendly 503, /healthz turns
 /// unhealthy, and the app serves again by itself once the server is back, with no restart.
 /// </summary>
-public abstract class DatabaseOutageTests(DatabaseOutageTests.Fixture app)
+public abstract class ServerOutageTests(ServerOutageTests.Fixture app)
 {
     /// <summary>The app over a server of the class's own, which the test stops and starts.</summary>
     public abstract class Fixture : AppFixture
@@ -81,20 +81,20 @@ public abstract class DatabaseOutageTests(DatabaseOutageTests.Fixture app)
 
 }
 
-public sealed class PostgresOutageFixture : DatabaseOutageTests.Fixture
+public sealed class PostgresOutageFixture : ServerOutageTests.Fixture
 {
     protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 
     protected override async Task<LocalServer> StartServerAsync() => await TestServers.StartPostgresAsync();
 }
 
-public sealed class DatabaseOutageTestsOnPostgres(PostgresOutageFixture app) : DatabaseOutageTests(app), IClassFixture<PostgresOutageFixture>;
+public sealed class ServerOutageTestsOnPostgres(PostgresOutageFixture app) : ServerOutageTests(app), IClassFixture<PostgresOutageFixture>;
 
-public sealed class MySqlOutageFixture : DatabaseOutageTests.Fixture
+public sealed class MySqlOutageFixture : ServerOutageTests.Fixture
 {
     protected override DatabaseProvider Provider => DatabaseProvider.MySql;
 
     protected override async Task<LocalServer> StartServerAsync() => await TestServers.StartMariaDbAsync();
 }
 
-public sealed class DatabaseOutageTestsOnMySql(MySqlOutageFixture app) : DatabaseOutageTests(app), IClassFixture<MySqlOutageFixture>;
+public sealed class ServerOutageTestsOnMySql(MySqlOutageFixture app) : ServerOutageTests(app), IClassFixture<MySqlOutageFixture>;
