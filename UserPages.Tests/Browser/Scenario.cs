@@ -33,8 +33,9 @@ public static class Scenario
             TimezoneId = "UTC",
             ColorScheme = ColorScheme.Light,
         });
-        // A person waits a few seconds, not thirty: a missing element fails fast with its screenshot.
-        context.SetDefaultTimeout(10_000);
+        // Generous for a loaded 2-core CI machine (a page load once took over 10 s there while servers for three
+        // engines were busy); a missing element still fails with its screenshot, only later.
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         var problems = WatchForProblems(page, app.Address);
         try
