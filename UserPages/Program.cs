@@ -1,5 +1,6 @@
 using System.Globalization;
 using FluentValidation;
+using Microsoft.Extensions.FileProviders;
 using UserPages.Cli;
 using UserPages.Health;
 using UserPages.Hosting;
@@ -46,6 +47,14 @@ app.UseSecurityHeaders();
 app.UseTransportSecurity();
 app.UseRequestLimits();
 app.UseStaticFiles();
+
+// bench/run.sh only: the listing's own bytes served as a static file by this same process, the ceiling the listing
+// is measured against. Off unless Bench:StaticFolder is set.
+if (app.Configuration["Bench:StaticFolder"] is { Length: > 0 } benchFolder)
+{
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(benchFolder), RequestPath = "/bench-static" });
+}
+
 app.UseRouting();
 app.UseRateLimiter();
 
