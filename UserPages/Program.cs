@@ -2,6 +2,7 @@ using System.Globalization;
 using FluentValidation;
 using Microsoft.Extensions.FileProviders;
 using UserPages.Cli;
+using UserPages.Data;
 using UserPages.Health;
 using UserPages.Hosting;
 
@@ -31,6 +32,8 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Si
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabaseHealth();
+builder.Services.AddSingleton<SignupWriter>();
+builder.Services.AddHostedService(services => services.GetRequiredService<SignupWriter>());
 
 var app = builder.Build();
 

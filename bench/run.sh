@@ -80,7 +80,8 @@ for size in "${sizes[@]}"; do
   dotnet "$out/app/UserPages.dll" migrate >/dev/null
   dotnet "$out/app/UserPages.dll" seed --users "$size" --force >&2
 
-  Bench__StaticFolder=$out/static ASPNETCORE_URLS=$base dotnet "$out/app/UserPages.dll" >"$out/app-$size.log" 2>&1 &
+  # From the publish folder, which is the content root: its appsettings.json and wwwroot are the ones in use.
+  (cd "$out/app" && Bench__StaticFolder=$out/static ASPNETCORE_URLS=$base exec dotnet UserPages.dll) >"$out/app-$size.log" 2>&1 &
   app_pid=$!
   for _ in $(seq 100); do
     curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
@@ -131,11 +132,14 @@ for size in "${sizes[@]}"; do
     printf '%s\t%s\n' "$cookie" "$token" >>"$tokens"
   done
 
-  bare=$("$out/bare/BareInserts" "$out/db/bare-$size.db" "$bare_seconds")
-  record "bare durable inserts/s (limit)" "$size" "$bare"
-
+  # The disk's commit rate drifts with whatever else the machine does, so the limit is measured right before and
+  # right after the signups, and the higher of the two is the one the signups are held against.
   BENCH_TOKENS=$tokens BENCH_RUN=w$size measure signup "$(((warmup + 1) / 2))" "$base/" >/dev/null
+  bare_before=$("$out/bare/BareInserts" "$out/db/bare-$size.db" "$bare_seconds")
   read -r rps p99 errors < <(BENCH_TOKENS=$tokens BENCH_RUN=s$size measure signup "$duration" "$base/")
+  bare_after=$("$out/bare/BareInserts" "$out/db/bare-$size.db" "$bare_seconds")
+  bare=$((bare_before > bare_after ? bare_before : bare_after))
+  record "bare durable inserts/s (limit, before / after)" "$size" "$bare_before / $bare_after"
   record "signup POST, req/s" "$size" "$rps"
   record "signup POST, p99 ms" "$size" "$p99"
   record "signup errors (non-2xx/3xx)" "$size" "$errors"

@@ -34,6 +34,16 @@ public abstract class SqlDialect
 
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>
+    /// A condition on <c>id</c> that narrows a search down through the engine's own search index, binding
+    /// <c>@SearchIndexQuery</c> to <see cref="SearchIndexQuery"/>; null where the LIKE filter uses an index by itself or
+    /// no index can help. Either way the LIKE filter still decides which rows match, so results are the same.
+    /// </summary>
+    public virtual string? SearchIndexFilter(string search) => null;
+
+    /// <summary>The search term as the engine's search index takes it (see <see cref="SearchIndexFilter"/>).</summary>
+    public virtual string? SearchIndexQuery(string search) => null;
+
     /// <summary>Per-connection settings, run on every open connection before use.</summary>
     public virtual Task PrepareConnectionAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 

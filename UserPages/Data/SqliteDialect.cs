@@ -56,6 +56,16 @@ public sealed class SqliteDialect : SqlDialect
         return builder.ToString();
     }
 
+    // The FTS5 trigram index (migration IndexUserSearch) finds candidates for terms of three characters or more; a
+    // shorter term has no trigram to look up, so it falls back to the scan (docs/performance.md).
+    public override string? SearchIndexFilter(string search) =>
+        HasTrigram(search) ? "id IN (SELECT rowid FROM users_search WHERE users_search MATCH @SearchIndexQuery)" : null;
+
+    // One quoted FTS5 string: with the trigram tokenizer it matches the term as a case-insensitive substring of either
+    // column, every character literal.
+    public override string? SearchIndexQuery(string search) =>
+        HasTrigram(search) ? "\"" + search.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : null;
+
     public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
 
     public override async Task PrepareConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
@@ -161,6 +171,8 @@ public sealed class SqliteDialect : SqlDialect
         command.CommandText = "SELECT 1 FROM pragma_table_info('VersionInfo') WHERE name = 'Description'";
         return command.ExecuteScalar() is not null;
     }
+
+    private static bool HasTrigram(string search) => search.EnumerateRunes().Skip(2).Any();
 
     private static string DatabaseFile(string connectionString) => new SqliteConnectionStringBuilder(connectionString).DataSource;
 }

@@ -89,10 +89,19 @@ public sealed class UserRepository
             unit.Transaction,
             cancellationToken: cancellationToken));
 
-    public Task<long> CountAsync(UnitOfWork unit, string? search, CancellationToken cancellationToken) =>
+    /// <summary>Every user, read from the count the database keeps beside the table (migration CountUsersInARow).</summary>
+    public Task<long> CountAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            search is null ? "SELECT COUNT(*) FROM users" : $"SELECT COUNT(*) FROM users WHERE {SearchFilter}",
-            new { Pattern = ContainsPattern(search) },
+            "SELECT total FROM user_count", transaction: unit.Transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// The users a search matches, counted up to <paramref name="limit"/> + 1: enough to say "more than limit" without
+    /// visiting every match of a common term.
+    /// </summary>
+    public Task<long> CountMatchesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
+        unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE {string.Join(" AND ", SearchFilters(unit.Dialect, search))} LIMIT @Limit) AS matches",
+            new { Pattern = ContainsPattern(search), SearchIndexQuery = unit.Dialect.SearchIndexQuery(search), Limit = limit + 1 },
             unit.Transaction,
             cancellationToken: cancellationToken));
 
@@ -102,11 +111,7 @@ public sealed class UserRepository
         var cursor = query.After ?? query.Before;
 
         // Assembled from the constants above only; every value travels as a parameter.
-        var filters = new List<string>(2);
-        if (query.Search is not null)
-        {
-            filters.Add(SearchFilter);
-        }
+        var filters = query.Search is null ? [] : SearchFilters(unit.Dialect, query.Search);
 
         if (cursor is not null)
         {
@@ -122,6 +127,7 @@ public sealed class UserRepository
             new
             {
                 Pattern = ContainsPattern(query.Search),
+                SearchIndexQuery = query.Search is null ? null : unit.Dialect.SearchIndexQuery(query.Search),
                 At = cursor is { } c ? unit.Dialect.ToDbTime(c.CreatedAt) : null,
                 Id = cursor?.Id,
                 Limit = query.PageSize + 1,
@@ -150,6 +156,10 @@ public sealed class UserRepository
             ? new ListingPage(rows, ListingCursor.For(rows[^1]), more ? ListingCursor.For(rows[0]) : null)
             : new ListingPage(rows, more ? ListingCursor.For(rows[^1]) : null, cursor is null ? null : ListingCursor.For(rows[0]));
     }
+
+    /// <summary>The search's WHERE conditions: the engine's index narrows the rows down, the LIKE filter decides.</summary>
+    private static List<string> SearchFilters(SqlDialect dialect, string search) =>
+        dialect.SearchIndexFilter(search) is { } indexFilter ? [indexFilter, SearchFilter] : [SearchFilter];
 
     private static string? ContainsPattern(string? search) =>
         search is null

@@ -1,0 +1,92 @@
+using System.Net;
+using Dapper;
+using UserPages.Data;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Pages.Users;
+
+/// <summary>
+/// The listing's totals and search over more users than a search counts: the total the database maintains beside the
+/// table, the capped match count, and the search index, all kept current by the writes themselves.
+/// </summary>
+public abstract class ListingTotalsTests(ListingTotalsTests.Fixture app)
+{
+    public const int Seeded = IndexModelLimit + 5;
+
+    private const int IndexModelLimit = UserPages.Pages.Users.IndexModel.MatchCountLimit;
+
+    /// <summary>Seeds crowd0000 to crowd1004 before the app starts.</summary>
+    public abstract class Fixture : AppFixture
+    {
+        protected override async Task OnMigratedAsync()
+        {
+            await using var unit = await Db.Database.BeginWriteAsync(default);
+            var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            foreach (var batch in Enumerable.Range(0, Seeded).Chunk(200))
+            {
+                var users = batch.Select(i => new ImportedUser($"crowd{i:0000}", $"c{i:0000}@example.com", start.AddMinutes(i))).ToList();
+                await Db.Users.ImportAsync(unit, users, default);
+            }
+
+            await unit.CommitAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task Total_matches_a_real_count_after_seeding_and_after_a_signup()
+    {
+        var client = app.CreateClient();
+        Assert.Equal($"{await CountRowsAsync():N0} users have signed up.", (await HtmlPage.GetAsync(client, "/users")).Text("#user-count"));
+
+        var name = SignupClient.UniqueName("Newcomer");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
+
+        Assert.Equal($"{await CountRowsAsync():N0} users have signed up.", (await HtmlPage.GetAsync(client, "/users")).Text("#user-count"));
+    }
+
+    [Fact]
+    public async Task Search_with_more_matches_than_it_counts_says_more_than_and_still_pages()
+    {
+        var page = await HtmlPage.GetAsync(app.CreateClient(), "/users?q=CROWD");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal($"More than {IndexModelLimit:N0} users match.", page.Text("#user-count"));
+        Assert.Equal(50, page.Texts(".user-list .username").Count);
+        Assert.Equal("crowd1004", page.Texts(".user-list .username")[0]);
+        Assert.NotNull(page.Document.QuerySelector("a[rel=next]"));
+    }
+
+    [Fact]
+    public async Task Search_below_the_limit_counts_exactly()
+    {
+        var page = await HtmlPage.GetAsync(app.CreateClient(), "/users?q=100");
+
+        Assert.Equal("6 users match.", page.Text("#user-count"));
+        Assert.Equal(["crowd1004", "crowd1003", "crowd1002", "crowd1001", "crowd1000", "crowd0100"], page.Texts(".user-list .username"));
+    }
+
+    [Fact]
+    public async Task A_new_signup_is_found_by_search_at_once()
+    {
+        var client = app.CreateClient();
+        var name = SignupClient.UniqueName("Findme");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
+
+        var page = await HtmlPage.GetAsync(client, $"/users?q={name[3..].ToUpperInvariant()}");
+
+        Assert.Equal([name], page.Texts(".user-list .username"));
+    }
+
+    private async Task<long> CountRowsAsync()
+    {
+        await using var unit = await app.Db.Database.BeginReadAsync(default);
+        return await unit.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users", transaction: unit.Transaction);
+    }
+}
+
+public sealed class SqliteListingTotalsFixture : ListingTotalsTests.Fixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
+
+public sealed class ListingTotalsTestsOnSqlite(SqliteListingTotalsFixture app) : ListingTotalsTests(app), IClassFixture<SqliteListingTotalsFixture>;
