@@ -35,13 +35,13 @@ public abstract class SqlDialect
     public abstract DbConnection CreateConnection(string connectionString);
 
     /// <summary>
-    /// A condition on <c>id</c> that narrows a search down through the engine's own search index, binding
-    /// <c>@SearchIndexQuery</c> to <see cref="SearchIndexQuery"/>; null where the LIKE filter uses an index by itself or
-    /// no index can help. Either way the LIKE filter still decides which rows match, so results are the same.
+    /// A query for the ids (column <c>candidate_id</c>) that may match a search, from a search index of the engine's own,
+    /// binding <c>@SearchIndexQuery</c> to <see cref="SearchIndexQuery"/>; null where the LIKE filter uses an index by
+    /// itself or no index can help. The LIKE filter still decides which candidates match, so results are the same.
     /// </summary>
-    public virtual string? SearchIndexFilter(string search) => null;
+    public virtual string? SearchCandidatesSql(string search) => null;
 
-    /// <summary>The search term as the engine's search index takes it (see <see cref="SearchIndexFilter"/>).</summary>
+    /// <summary>The search term as the engine's search index takes it (see <see cref="SearchCandidatesSql"/>).</summary>
     public virtual string? SearchIndexQuery(string search) => null;
 
     /// <summary>Per-connection settings, run on every open connection before use.</summary>

@@ -58,8 +58,8 @@ public sealed class SqliteDialect : SqlDialect
 
     // The FTS5 trigram index (migration IndexUserSearch) finds candidates for terms of three characters or more; a
     // shorter term has no trigram to look up, so it falls back to the scan (docs/performance.md).
-    public override string? SearchIndexFilter(string search) =>
-        HasTrigram(search) ? "id IN (SELECT rowid FROM users_search WHERE users_search MATCH @SearchIndexQuery)" : null;
+    public override string? SearchCandidatesSql(string search) =>
+        HasTrigram(search) ? "SELECT rowid AS candidate_id FROM users_search WHERE users_search MATCH @SearchIndexQuery" : null;
 
     // One quoted FTS5 string: with the trigram tokenizer it matches the term as a case-insensitive substring of either
     // column, every character literal.

@@ -12,9 +12,8 @@ public sealed record ListingPage(IReadOnlyList<User> Users, ListingCursor? Older
 /// <summary>The <c>users</c> table: parameterized SQL through Dapper, always inside the caller's unit of work.</summary>
 public sealed class UserRepository
 {
-    private const string SelectUser = """
-        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users
-        """;
+    private const string UserColumns = "id AS Id, username AS Username, email AS Email, created_at AS CreatedAt";
+    private const string SelectUser = $"SELECT {UserColumns} FROM users";
 
     // '!' rather than '\' as the LIKE escape: MySQL would need the backslash itself escaped in the literal.
     private const string SearchFilter = "(lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')";
@@ -22,8 +21,13 @@ public sealed class UserRepository
     // "created_at <= @At" gives every engine a plain range to seek in the index; the rest breaks ties by id.
     private const string OlderThanCursor = "created_at <= @At AND (created_at < @At OR id < @Id)";
     private const string NewerThanCursor = "created_at >= @At AND (created_at > @At OR id > @Id)";
-    private const string NewestFirst = "ORDER BY created_at DESC, id DESC LIMIT @Limit";
-    private const string OldestFirst = "ORDER BY created_at ASC, id ASC LIMIT @Limit";
+    private const string NewestFirst = "ORDER BY created_at DESC, id DESC";
+    private const string OldestFirst = "ORDER BY created_at ASC, id ASC";
+
+    // How many rows next to the cursor a search looks through before it asks the search index. A common term fills
+    // its page from these in a few milliseconds; the index would hand over every one of its many matches to be sorted.
+    // A rarer term finds too few here and goes to the index, which has few candidates to sort.
+    private const int SearchWindow = 5000;
 
     public async Task<AddUserResult> AddAsync(UnitOfWork unit, NewUser user, CancellationToken cancellationToken)
     {
@@ -100,7 +104,7 @@ public sealed class UserRepository
     /// </summary>
     public Task<long> CountMatchesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE {string.Join(" AND ", SearchFilters(unit.Dialect, search))} LIMIT @Limit) AS matches",
+            $"SELECT COUNT(*) FROM (SELECT 1 FROM {SearchSource(unit.Dialect, search)} WHERE {SearchFilter} LIMIT @Limit) AS matches",
             new { Pattern = ContainsPattern(search), SearchIndexQuery = unit.Dialect.SearchIndexQuery(search), Limit = limit + 1 },
             unit.Transaction,
             cancellationToken: cancellationToken));
@@ -109,31 +113,39 @@ public sealed class UserRepository
     {
         var goingNewer = query.After is not null;
         var cursor = query.After ?? query.Before;
-
-        // Assembled from the constants above only; every value travels as a parameter.
-        var filters = query.Search is null ? [] : SearchFilters(unit.Dialect, query.Search);
-
-        if (cursor is not null)
+        var order = goingNewer ? OldestFirst : NewestFirst;
+        string[] cursorFilter = cursor is null ? [] : [goingNewer ? NewerThanCursor : OlderThanCursor];
+        var parameters = new
         {
-            filters.Add(goingNewer ? NewerThanCursor : OlderThanCursor);
+            Pattern = ContainsPattern(query.Search),
+            SearchIndexQuery = query.Search is null ? null : unit.Dialect.SearchIndexQuery(query.Search),
+            At = cursor is { } c ? unit.Dialect.ToDbTime(c.CreatedAt) : null,
+            Id = cursor?.Id,
+            Limit = query.PageSize + 1,
+            Window = SearchWindow,
+        };
+
+        // Assembled from the constants above only; every value travels as a parameter. One row more than the page
+        // tells whether another page lies beyond it.
+        List<User> rows;
+        if (query.Search is null)
+        {
+            rows = await QueryAsync(unit, $"{SelectUser}{Where(cursorFilter)} {order} LIMIT @Limit", parameters, cancellationToken);
         }
-
-        var where = filters.Count == 0 ? "" : " WHERE " + string.Join(" AND ", filters);
-        var sql = $"{SelectUser}{where} {(goingNewer ? OldestFirst : NewestFirst)}";
-
-        // One row more than the page tells whether another page lies beyond it.
-        var rows = (await unit.Connection.QueryAsync<User>(new CommandDefinition(
-            sql,
-            new
+        else if (unit.Dialect.SearchCandidatesSql(query.Search) is null)
+        {
+            rows = await QueryAsync(unit, $"{SelectUser}{Where([SearchFilter, .. cursorFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
+        }
+        else
+        {
+            var nearest = $"(SELECT id, username, email, created_at FROM users{Where(cursorFilter)} {order} LIMIT @Window) AS nearest";
+            rows = await QueryAsync(unit, $"SELECT {UserColumns} FROM {nearest}{Where([SearchFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
+            if (rows.Count <= query.PageSize)
             {
-                Pattern = ContainsPattern(query.Search),
-                SearchIndexQuery = query.Search is null ? null : unit.Dialect.SearchIndexQuery(query.Search),
-                At = cursor is { } c ? unit.Dialect.ToDbTime(c.CreatedAt) : null,
-                Id = cursor?.Id,
-                Limit = query.PageSize + 1,
-            },
-            unit.Transaction,
-            cancellationToken: cancellationToken))).AsList();
+                var candidates = SearchSource(unit.Dialect, query.Search);
+                rows = await QueryAsync(unit, $"SELECT {UserColumns} FROM {candidates}{Where([SearchFilter, .. cursorFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
+            }
+        }
 
         var more = rows.Count > query.PageSize;
         if (more)
@@ -157,9 +169,14 @@ public sealed class UserRepository
             : new ListingPage(rows, more ? ListingCursor.For(rows[^1]) : null, cursor is null ? null : ListingCursor.For(rows[0]));
     }
 
-    /// <summary>The search's WHERE conditions: the engine's index narrows the rows down, the LIKE filter decides.</summary>
-    private static List<string> SearchFilters(SqlDialect dialect, string search) =>
-        dialect.SearchIndexFilter(search) is { } indexFilter ? [indexFilter, SearchFilter] : [SearchFilter];
+    private static async Task<List<User>> QueryAsync(UnitOfWork unit, string sql, object parameters, CancellationToken cancellationToken) =>
+        (await unit.Connection.QueryAsync<User>(new CommandDefinition(sql, parameters, unit.Transaction, cancellationToken: cancellationToken))).AsList();
+
+    private static string Where(string[] filters) => filters.Length == 0 ? "" : " WHERE " + string.Join(" AND ", filters);
+
+    /// <summary>The rows a search looks at: the engine's search-index candidates where it has them, else the table.</summary>
+    private static string SearchSource(SqlDialect dialect, string search) =>
+        dialect.SearchCandidatesSql(search) is { } candidates ? $"({candidates}) AS candidates JOIN users ON id = candidate_id" : "users";
 
     private static string? ContainsPattern(string? search) =>
         search is null
