@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using FluentMigrator.Runner;
 using Microsoft.Data.Sqlite;
 
@@ -68,11 +69,22 @@ public sealed class SqliteDialect : SqlDialect
 
     public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
 
+    // Pooled connections keep their native handle, and the pragmas stay set on it: run them once per handle rather
+    // than on every open (measured: ~10 µs of the ~25 µs an open, BEGIN and one small query take).
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _preparedHandles = [];
+
     public override async Task PrepareConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
+        var handle = ((SqliteConnection)connection).Handle!;
+        if (_preparedHandles.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
         await using var command = connection.CreateCommand();
         command.CommandText = ConnectionPragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        _preparedHandles.TryAdd(handle, handle);
     }
 
     // Writers begin IMMEDIATE so they take the write lock up front (no deadlock-prone upgrade from a read lock);
