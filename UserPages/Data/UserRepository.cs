@@ -24,10 +24,12 @@ public sealed class UserRepository
     private const string NewestFirst = "ORDER BY created_at DESC, id DESC";
     private const string OldestFirst = "ORDER BY created_at ASC, id ASC";
 
-    // How many rows next to the cursor a search looks through before it asks the search index. A common term fills
-    // its page from these in a few milliseconds; the index would hand over every one of its many matches to be sorted.
-    // A rarer term finds too few here and goes to the index, which has few candidates to sort.
-    private const int SearchWindow = 5000;
+    // How a search with a search index is listed. A term with few candidates in the index is listed from them: sorting
+    // a few thousand rows is cheap. A common term is listed by walking the rows next to the cursor, where its matches
+    // are dense enough to fill a page quickly; only if the window holds too few does it fall back to the candidates.
+    // Measured at 1M users: "hopper" (33k matches) took ~100 ms through the candidates, ~5 ms through the window.
+    private const int FewCandidates = 5000;
+    private const int SearchWindow = 10000;
 
     public async Task<AddUserResult> AddAsync(UnitOfWork unit, NewUser user, CancellationToken cancellationToken)
     {
@@ -136,14 +138,17 @@ public sealed class UserRepository
         {
             rows = await QueryAsync(unit, $"{SelectUser}{Where([SearchFilter, .. cursorFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
         }
+        else if (await CountCandidatesAsync(unit, query.Search, FewCandidates, cancellationToken) <= FewCandidates)
+        {
+            rows = await QueryAsync(unit, CandidatesPageSql(unit.Dialect, query.Search, cursorFilter, order), parameters, cancellationToken);
+        }
         else
         {
             var nearest = $"(SELECT id, username, email, created_at FROM users{Where(cursorFilter)} {order} LIMIT @Window) AS nearest";
             rows = await QueryAsync(unit, $"SELECT {UserColumns} FROM {nearest}{Where([SearchFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
             if (rows.Count <= query.PageSize)
             {
-                var candidates = SearchSource(unit.Dialect, query.Search);
-                rows = await QueryAsync(unit, $"SELECT {UserColumns} FROM {candidates}{Where([SearchFilter, .. cursorFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
+                rows = await QueryAsync(unit, CandidatesPageSql(unit.Dialect, query.Search, cursorFilter, order), parameters, cancellationToken);
             }
         }
 
@@ -168,6 +173,17 @@ public sealed class UserRepository
             ? new ListingPage(rows, ListingCursor.For(rows[^1]), more ? ListingCursor.For(rows[0]) : null)
             : new ListingPage(rows, more ? ListingCursor.For(rows[^1]) : null, cursor is null ? null : ListingCursor.For(rows[0]));
     }
+
+    private static string CandidatesPageSql(SqlDialect dialect, string search, string[] cursorFilter, string order) =>
+        $"SELECT {UserColumns} FROM {SearchSource(dialect, search)}{Where([SearchFilter, .. cursorFilter])} {order} LIMIT @Limit";
+
+    /// <summary>The search index's candidates for a term, counted up to <paramref name="limit"/> + 1 (index only, no rows read).</summary>
+    private static Task<long> CountCandidatesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
+        unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM ({unit.Dialect.SearchCandidatesSql(search)} LIMIT @Limit) AS candidates",
+            new { SearchIndexQuery = unit.Dialect.SearchIndexQuery(search), Limit = limit + 1 },
+            unit.Transaction,
+            cancellationToken: cancellationToken));
 
     private static async Task<List<User>> QueryAsync(UnitOfWork unit, string sql, object parameters, CancellationToken cancellationToken) =>
         (await unit.Connection.QueryAsync<User>(new CommandDefinition(sql, parameters, unit.Transaction, cancellationToken: cancellationToken))).AsList();

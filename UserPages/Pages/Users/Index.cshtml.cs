@@ -39,8 +39,9 @@ public sealed class IndexModel(Database database, UserRepository users, TimeProv
 
         await using var unit = await database.BeginReadAsync(cancellationToken);
         Listing = await users.ListAsync(unit, new ListingQuery(Search, older, newer, PageSize), cancellationToken);
-        Total = Search is null
-            ? await users.CountAsync(unit, cancellationToken)
+        Total = Search is null ? await users.CountAsync(unit, cancellationToken)
+            // A search whose matches all fit on one page has counted them already; a rare term is not looked up twice.
+            : Listing is { Older: null, Newer: null } ? Listing.Users.Count
             : await users.CountMatchesAsync(unit, Search, MatchCountLimit, cancellationToken);
         return Page();
     }
