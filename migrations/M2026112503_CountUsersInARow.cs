@@ -17,7 +17,7 @@ public sealed class CountUsersInARow : Migration
             .WithColumn("total").AsInt64().NotNullable();
         Execute.Sql("INSERT INTO user_count (total) SELECT COUNT(*) FROM users");
 
-        IfDatabase("SQLite").Execute.Sql("""
+        IfDatabase(EngineFamily.Of("SQLite")).Execute.Sql("""
             CREATE TRIGGER users_count_insert AFTER INSERT ON users
             BEGIN UPDATE user_count SET total = total + 1; END;
             CREATE TRIGGER users_count_delete AFTER DELETE ON users
@@ -25,7 +25,7 @@ public sealed class CountUsersInARow : Migration
             """);
 
         // Statement-level with transition tables: a multi-row seed insert updates the count once, not once per row.
-        IfDatabase("Postgres").Execute.Sql("""
+        IfDatabase(EngineFamily.Of("Postgres")).Execute.Sql("""
             CREATE FUNCTION users_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN UPDATE user_count SET total = total + (SELECT COUNT(*) FROM inserted); RETURN NULL; END $$;
             CREATE FUNCTION users_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -37,15 +37,15 @@ public sealed class CountUsersInARow : Migration
             """);
 
         // One statement per Execute: MySqlConnector sends a trigger body's ';' as part of the single statement.
-        IfDatabase("MySql").Execute.Sql("CREATE TRIGGER users_count_insert AFTER INSERT ON users FOR EACH ROW UPDATE user_count SET total = total + 1");
-        IfDatabase("MySql").Execute.Sql("CREATE TRIGGER users_count_delete AFTER DELETE ON users FOR EACH ROW UPDATE user_count SET total = total - 1");
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER users_count_insert AFTER INSERT ON users FOR EACH ROW UPDATE user_count SET total = total + 1");
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER users_count_delete AFTER DELETE ON users FOR EACH ROW UPDATE user_count SET total = total - 1");
     }
 
     public override void Down()
     {
-        IfDatabase("SQLite", "MySql").Execute.Sql("DROP TRIGGER users_count_insert");
-        IfDatabase("SQLite", "MySql").Execute.Sql("DROP TRIGGER users_count_delete");
-        IfDatabase("Postgres").Execute.Sql("""
+        IfDatabase(EngineFamily.Of("SQLite", "MySql", "MariaDB")).Execute.Sql("DROP TRIGGER users_count_insert");
+        IfDatabase(EngineFamily.Of("SQLite", "MySql", "MariaDB")).Execute.Sql("DROP TRIGGER users_count_delete");
+        IfDatabase(EngineFamily.Of("Postgres")).Execute.Sql("""
             DROP TRIGGER users_count_insert ON users;
             DROP TRIGGER users_count_delete ON users;
             DROP FUNCTION users_count_inserted();

@@ -13,7 +13,7 @@ public sealed class IndexUserSearch : Migration
     {
         // SQLite: an FTS5 table with the trigram tokenizer (case-insensitive substring matching) over the users table's
         // own columns (external content: the text is stored once), kept current by triggers in the writing transaction.
-        IfDatabase("SQLite").Execute.Sql("""
+        IfDatabase(EngineFamily.Of("SQLite")).Execute.Sql("""
             CREATE VIRTUAL TABLE users_search USING fts5(
                 username, email, content = 'users', content_rowid = 'id', tokenize = 'trigram');
             INSERT INTO users_search (users_search) VALUES ('rebuild');
@@ -30,7 +30,7 @@ public sealed class IndexUserSearch : Migration
             """);
 
         // PostgreSQL: pg_trgm GIN indexes serve LIKE '%term%' directly, on exactly the expressions the search compares.
-        IfDatabase("Postgres").Execute.Sql("""
+        IfDatabase(EngineFamily.Of("Postgres")).Execute.Sql("""
             CREATE EXTENSION IF NOT EXISTS pg_trgm;
             CREATE INDEX ix_users_username_trgm ON users USING gin (lower(username) gin_trgm_ops);
             CREATE INDEX ix_users_email_trgm ON users USING gin (email gin_trgm_ops);
@@ -41,13 +41,13 @@ public sealed class IndexUserSearch : Migration
 
     public override void Down()
     {
-        IfDatabase("SQLite").Execute.Sql("""
+        IfDatabase(EngineFamily.Of("SQLite")).Execute.Sql("""
             DROP TRIGGER users_search_update;
             DROP TRIGGER users_search_delete;
             DROP TRIGGER users_search_insert;
             DROP TABLE users_search;
             """);
-        IfDatabase("Postgres").Execute.Sql("""
+        IfDatabase(EngineFamily.Of("Postgres")).Execute.Sql("""
             DROP INDEX ix_users_email_trgm;
             DROP INDEX ix_users_username_trgm;
             """);
