@@ -24,12 +24,13 @@ public sealed class UserRepository
     private const string NewestFirst = "ORDER BY created_at DESC, id DESC";
     private const string OldestFirst = "ORDER BY created_at ASC, id ASC";
 
-    // How a search with a search index is listed. A term with few candidates in the index is listed from them: sorting
-    // a few thousand rows is cheap. A common term is listed by walking the rows next to the cursor, where its matches
-    // are dense enough to fill a page quickly; only if the window holds too few does it fall back to the candidates.
-    // Measured at 1M users: "hopper" (33k matches) took ~100 ms through the candidates, ~5 ms through the window.
-    private const int FewCandidates = 5000;
-    private const int SearchWindow = 10000;
+    // How a search with a search index is listed. Through the index's candidates, the cost grows with their number
+    // (read each row, check it, sort them all); walking the listing index from the cursor, it grows with the rows
+    // walked before a page is full, about (page size × table size / candidates). So a term with fewer candidates than
+    // the square root of (page size × table size) is listed from them, and a commoner one by the walk, which gives up
+    // after twice that many rows (matches bunched in older rows) and falls back to the candidates.
+    // Measured at 1M users: "hopper" (33k matches) took ~100 ms through the candidates, ~7 ms walking.
+    private static int CandidateLimit(int pageSize, long tableSize) => (int)Math.Sqrt((pageSize + 1.0) * tableSize);
 
     public async Task<AddUserResult> AddAsync(UnitOfWork unit, NewUser user, CancellationToken cancellationToken)
     {
@@ -124,11 +125,10 @@ public sealed class UserRepository
             At = cursor is { } c ? unit.Dialect.ToDbTime(c.CreatedAt) : null,
             Id = cursor?.Id,
             Limit = query.PageSize + 1,
-            Window = SearchWindow,
         };
 
-        // Assembled from the constants above only; every value travels as a parameter. One row more than the page
-        // tells whether another page lies beyond it.
+        // Assembled from the constants above and computed numbers; every value from the request travels as a parameter.
+        // One row more than the page tells whether another page lies beyond it.
         List<User> rows;
         if (query.Search is null)
         {
@@ -138,13 +138,14 @@ public sealed class UserRepository
         {
             rows = await QueryAsync(unit, $"{SelectUser}{Where([SearchFilter, .. cursorFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
         }
-        else if (await CountCandidatesAsync(unit, query.Search, FewCandidates, cancellationToken) <= FewCandidates)
+        else if (CandidateLimit(query.PageSize, await CountAsync(unit, cancellationToken)) is var limit
+            && await CountCandidatesAsync(unit, query.Search, limit, cancellationToken) <= limit)
         {
             rows = await QueryAsync(unit, CandidatesPageSql(unit.Dialect, query.Search, cursorFilter, order), parameters, cancellationToken);
         }
         else
         {
-            var nearest = $"(SELECT id, username, email, created_at FROM users{Where(cursorFilter)} {order} LIMIT @Window) AS nearest";
+            var nearest = $"(SELECT id, username, email, created_at FROM users{Where(cursorFilter)} {order} LIMIT {2 * limit}) AS nearest";
             rows = await QueryAsync(unit, $"SELECT {UserColumns} FROM {nearest}{Where([SearchFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
             if (rows.Count <= query.PageSize)
             {
