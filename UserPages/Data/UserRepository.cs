@@ -145,9 +145,14 @@ public sealed class UserRepository
         }
         else
         {
-            var nearest = $"(SELECT id, username, email, created_at FROM users{Where(cursorFilter)} {order} LIMIT {2 * limit}) AS nearest";
-            rows = await QueryAsync(unit, $"SELECT {UserColumns} FROM {nearest}{Where([SearchFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
-            if (rows.Count <= query.PageSize)
+            // Where the walk gives up, found through the listing index alone; the walk itself stops at a full page.
+            var floor = await unit.Connection.ExecuteScalarAsync<object?>(new CommandDefinition(
+                $"SELECT created_at FROM users{Where(cursorFilter)} {order} LIMIT 1 OFFSET {2 * limit}", parameters, unit.Transaction, cancellationToken: cancellationToken));
+            var walk = new DynamicParameters(parameters);
+            walk.Add("Floor", floor);
+            string[] floorFilter = floor is null ? [] : [goingNewer ? "created_at <= @Floor" : "created_at >= @Floor"];
+            rows = await QueryAsync(unit, $"{SelectUser}{Where([SearchFilter, .. cursorFilter, .. floorFilter])} {order} LIMIT @Limit", walk, cancellationToken);
+            if (rows.Count <= query.PageSize && floor is not null)
             {
                 rows = await QueryAsync(unit, CandidatesPageSql(unit.Dialect, query.Search, cursorFilter, order), parameters, cancellationToken);
             }
