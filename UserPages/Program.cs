@@ -1,6 +1,8 @@
 using System.Globalization;
 using FluentValidation;
+using Microsoft.Extensions.FileProviders;
 using UserPages.Cli;
+using UserPages.Data;
 using UserPages.Health;
 using UserPages.Hosting;
 
@@ -30,6 +32,8 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Si
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabaseHealth();
+builder.Services.AddSingleton<SignupWriter>();
+builder.Services.AddHostedService(services => services.GetRequiredService<SignupWriter>());
 
 var app = builder.Build();
 
@@ -46,6 +50,14 @@ app.UseSecurityHeaders();
 app.UseTransportSecurity();
 app.UseRequestLimits();
 app.UseStaticFiles();
+
+// bench/run.sh only: the listing's own bytes served as a static file by this same process, the ceiling the listing
+// is measured against. Off unless Bench:StaticFolder is set.
+if (app.Configuration["Bench:StaticFolder"] is { Length: > 0 } benchFolder)
+{
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(benchFolder), RequestPath = "/bench-static" });
+}
+
 app.UseRouting();
 app.UseRateLimiter();
 

@@ -117,7 +117,7 @@ public abstract class UnitOfWorkTests(DatabaseFixture db)
         Assert.Single(results, r => r.Added);
         Assert.Single(results, r => r.Conflict == UserField.Username);
         await using var read = await Db.Database.BeginReadAsync(default);
-        Assert.Equal(1, await Db.Users.CountAsync(read, name, default));
+        Assert.Equal(1, await Db.Users.CountMatchesAsync(read, name, 10, default));
     }
 
     private async Task InsertCommittedAsync(string name)

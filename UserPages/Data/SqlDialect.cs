@@ -34,6 +34,16 @@ public abstract class SqlDialect
 
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>
+    /// A query for the ids (column <c>candidate_id</c>) that may match a search, from a search index of the engine's own,
+    /// binding <c>@SearchIndexQuery</c> to <see cref="SearchIndexQuery"/>; null where the LIKE filter uses an index by
+    /// itself or no index can help. The LIKE filter still decides which candidates match, so results are the same.
+    /// </summary>
+    public virtual string? SearchCandidatesSql(string search) => null;
+
+    /// <summary>The search term as the engine's search index takes it (see <see cref="SearchCandidatesSql"/>).</summary>
+    public virtual string? SearchIndexQuery(string search) => null;
+
     /// <summary>Per-connection settings, run on every open connection before use.</summary>
     public virtual Task PrepareConnectionAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using FluentMigrator.Runner;
 using Microsoft.Data.Sqlite;
 
@@ -56,13 +57,34 @@ public sealed class SqliteDialect : SqlDialect
         return builder.ToString();
     }
 
+    // The FTS5 trigram index (migration IndexUserSearch) finds candidates for terms of three characters or more; a
+    // shorter term has no trigram to look up, so it falls back to the scan (docs/performance.md).
+    public override string? SearchCandidatesSql(string search) =>
+        HasTrigram(search) ? "SELECT rowid AS candidate_id FROM users_search WHERE users_search MATCH @SearchIndexQuery" : null;
+
+    // One quoted FTS5 string: with the trigram tokenizer it matches the term as a case-insensitive substring of either
+    // column, every character literal.
+    public override string? SearchIndexQuery(string search) =>
+        HasTrigram(search) ? "\"" + search.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : null;
+
     public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+
+    // Pooled connections keep their native handle, and the pragmas stay set on it: run them once per handle rather
+    // than on every open (measured: ~10 µs of the ~25 µs an open, BEGIN and one small query take).
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _preparedHandles = [];
 
     public override async Task PrepareConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
+        var handle = ((SqliteConnection)connection).Handle!;
+        if (_preparedHandles.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
         await using var command = connection.CreateCommand();
         command.CommandText = ConnectionPragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        _preparedHandles.TryAdd(handle, handle);
     }
 
     // Writers begin IMMEDIATE so they take the write lock up front (no deadlock-prone upgrade from a read lock);
@@ -161,6 +183,8 @@ public sealed class SqliteDialect : SqlDialect
         command.CommandText = "SELECT 1 FROM pragma_table_info('VersionInfo') WHERE name = 'Description'";
         return command.ExecuteScalar() is not null;
     }
+
+    private static bool HasTrigram(string search) => search.EnumerateRunes().Skip(2).Any();
 
     private static string DatabaseFile(string connectionString) => new SqliteConnectionStringBuilder(connectionString).DataSource;
 }

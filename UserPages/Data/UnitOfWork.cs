@@ -33,6 +33,26 @@ public sealed class UnitOfWork : IAsyncDisposable
     /// </summary>
     internal void MarkRollbackOnly() => _rollbackOnly = true;
 
+    /// <summary>
+    /// Runs one step under a savepoint: if the step hits an expected failure (and marks the unit rollback-only), only
+    /// that step is undone and the unit can go on and commit the others. This is what lets a group commit answer every
+    /// signup in it on its own.
+    /// </summary>
+    internal async Task<T> InSavepointAsync<T>(Func<Task<T>> step, CancellationToken cancellationToken)
+    {
+        const string Savepoint = "unit_step";
+        await _transaction.SaveAsync(Savepoint, cancellationToken);
+        var result = await step();
+        if (_rollbackOnly)
+        {
+            await _transaction.RollbackAsync(Savepoint, cancellationToken);
+            _rollbackOnly = false;
+        }
+
+        await _transaction.ReleaseAsync(Savepoint, cancellationToken);
+        return result;
+    }
+
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         if (_committed)

@@ -193,7 +193,7 @@ public abstract partial class HostileInputPropertyTests(AppFixture app)
     private async Task<long> CountUsersAsync()
     {
         await using var unit = await app.Db.Database.BeginReadAsync(default);
-        return await app.Db.Users.CountAsync(unit, null, default);
+        return await app.Db.Users.CountAsync(unit, default);
     }
 
     [GeneratedRegex(@"\A[A-Za-z0-9._-]{3,40}\z")]

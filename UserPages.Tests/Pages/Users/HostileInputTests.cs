@@ -235,7 +235,7 @@ public abstract class HostileInputTests(AppFixture app)
     private async Task<long> CountUsersAsync()
     {
         await using var unit = await app.Db.Database.BeginReadAsync(default);
-        return await app.Db.Users.CountAsync(unit, null, default);
+        return await app.Db.Users.CountAsync(unit, default);
     }
 }
 

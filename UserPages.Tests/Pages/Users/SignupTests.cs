@@ -137,7 +137,7 @@ public abstract class SignupTests(AppFixture app)
     private async Task<long> CountUsersAsync()
     {
         await using var unit = await app.Db.Database.BeginReadAsync(default);
-        return await app.Db.Users.CountAsync(unit, null, default);
+        return await app.Db.Users.CountAsync(unit, default);
     }
 }
 

@@ -10,6 +10,9 @@ public sealed class IndexModel(Database database, UserRepository users, TimeProv
     public const int PageSize = 50;
     public const int SearchMaxLength = 100;
 
+    /// <summary>A search counts its matches up to here; past it the page says "more than".</summary>
+    public const int MatchCountLimit = 1000;
+
     public string? Search { get; private set; }
 
     public ListingPage Listing { get; private set; } = new([], null, null);
@@ -36,7 +39,10 @@ public sealed class IndexModel(Database database, UserRepository users, TimeProv
 
         await using var unit = await database.BeginReadAsync(cancellationToken);
         Listing = await users.ListAsync(unit, new ListingQuery(Search, older, newer, PageSize), cancellationToken);
-        Total = await users.CountAsync(unit, Search, cancellationToken);
+        Total = Search is null ? await users.CountAsync(unit, cancellationToken)
+            // A search whose matches all fit on one page has counted them already; a rare term is not looked up twice.
+            : Listing is { Older: null, Newer: null } ? Listing.Users.Count
+            : await users.CountMatchesAsync(unit, Search, MatchCountLimit, cancellationToken);
         return Page();
     }
 }

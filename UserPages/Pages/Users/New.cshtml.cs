@@ -66,9 +66,9 @@ public sealed partial class SignupValidator : AbstractValidator<SignupInput>
     private static partial Regex PlausibleEmail();
 }
 
-/// <summary>GET shows the signup form; POST validates, inserts in one unit of work and redirects to the listing.</summary>
+/// <summary>GET shows the signup form; POST validates, inserts through the group-committing signup writer and redirects to the listing.</summary>
 [EnableRateLimiting(SignupRateLimiting.Policy)]
-public sealed class NewModel(IValidator<SignupInput> validator, Database database, UserRepository users, DatabaseOutage outage) : PageModel
+public sealed class NewModel(IValidator<SignupInput> validator, SignupWriter signups, DatabaseOutage outage) : PageModel
 {
     [BindProperty]
     public SignupInput Input { get; set; } = new();
@@ -88,8 +88,7 @@ public sealed class NewModel(IValidator<SignupInput> validator, Database databas
             return Form(StatusCodes.Status400BadRequest);
         }
 
-        await using var unit = await database.BeginWriteAsync(cancellationToken);
-        var result = await users.AddAsync(unit, new NewUser(Input.Username!, Input.Email!), cancellationToken);
+        var result = await signups.AddAsync(new NewUser(Input.Username!, Input.Email!), cancellationToken);
         switch (result.Conflict)
         {
             case UserField.Username:
@@ -100,7 +99,6 @@ public sealed class NewModel(IValidator<SignupInput> validator, Database databas
                 return Form(StatusCodes.Status409Conflict);
         }
 
-        await unit.CommitAsync(cancellationToken);
         outage.ReportAnswered();
         TempData[FlashMessage.Key] = $"Welcome, {Input.Username}! Your account was created.";
         return RedirectToPage("Index");

@@ -1,0 +1,77 @@
+using System.Threading.Channels;
+
+namespace UserPages.Data;
+
+/// <summary>
+/// Group commit for signups. A durable commit waits for the disk (fsync), and on SQLite only one writer commits at a
+/// time, so one transaction per signup caps signups at the disk's commit rate. Instead, one writer takes every signup
+/// waiting in the queue, inserts each under its own savepoint (a taken name undoes only that insert) and commits them
+/// together; each caller gets its own exact result, and only after the commit that made it durable.
+/// </summary>
+public sealed class SignupWriter(Database database, UserRepository users) : BackgroundService
+{
+    // Enough to absorb a burst; a larger group only makes its first caller wait longer.
+    private const int MaxGroupSize = 256;
+
+    private readonly Channel<PendingSignup> _queue = Channel.CreateUnbounded<PendingSignup>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Adds the user durably, or answers which field is already taken.</summary>
+    public async Task<AddUserResult> AddAsync(NewUser user, CancellationToken cancellationToken)
+    {
+        var pending = new PendingSignup(user);
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+
+        // Once queued, the signup is committed or not regardless of this request; the caller may stop waiting.
+        return await pending.Result.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var group = new List<PendingSignup>(MaxGroupSize);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            while (group.Count < MaxGroupSize && _queue.Reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+            }
+
+            await CommitGroupAsync(group, stoppingToken);
+            group.Clear();
+        }
+    }
+
+    private async Task CommitGroupAsync(List<PendingSignup> group, CancellationToken cancellationToken)
+    {
+        var results = new AddUserResult[group.Count];
+        try
+        {
+            await using var unit = await database.BeginWriteAsync(cancellationToken);
+            for (var i = 0; i < group.Count; i++)
+            {
+                results[i] = await unit.InSavepointAsync(() => users.AddAsync(unit, group[i].User, cancellationToken), cancellationToken);
+            }
+
+            await unit.CommitAsync(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            // Nothing of the group was committed: every caller sees the failure (the error page answers 503).
+            foreach (var pending in group)
+            {
+                pending.Result.TrySetException(exception);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Result.TrySetResult(results[i]);
+        }
+    }
+
+    private sealed record PendingSignup(NewUser User)
+    {
+        public TaskCompletionSource<AddUserResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

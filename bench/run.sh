@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# The UserPages benchmark: publishes the app in Release, and for each table size migrates a fresh SQLite database,
+# seeds it, starts the app in Production on loopback and drives it with wrk from this machine. Prints one table:
+# every figure and the ratios the targets in docs/performance.md are about, all measured in this one run.
+#
+#   bench/run.sh            the full run: 1,000 / 100,000 / 1,000,000 users, 30 s warm-up, 10 s per figure
+#   bench/run.sh --smoke    1,000 users, 1 s per figure: checks the script still works, says nothing about speed
+#   BENCH_SIZES="1000 1000000" bench/run.sh    other table sizes
+#
+# Needs: the .NET SDK, wrk, curl, sqlite3. Everything it writes goes to bench/out/ (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+sizes=(${BENCH_SIZES:-1000 100000 1000000})
+# 30 s of warm-up, not 10: on a busy 2-core machine tiered JIT keeps recompiling hot methods for ~20 s.
+warmup=30 signup_warmup=5 duration=10 bare_seconds=5 latency_connections=4
+connections=64 threads=2
+if [[ "${1:-}" == "--smoke" ]]; then
+  sizes=(1000) warmup=1 signup_warmup=1 duration=1 bare_seconds=1
+elif [[ -n "${1:-}" ]]; then
+  echo "usage: bench/run.sh [--smoke]" >&2
+  exit 2
+fi
+
+for tool in dotnet wrk curl sqlite3; do
+  command -v "$tool" >/dev/null || { echo "bench/run.sh needs $tool on the PATH" >&2; exit 1; }
+done
+
+out=$root/bench/out
+rm -rf "$out/db" "$out/static" "$out/wrk"
+mkdir -p "$out/db" "$out/static" "$out/wrk"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "Publishing (Release)..." >&2
+dotnet publish UserPages -c Release -o "$out/app" --nologo -v quiet >&2
+dotnet build bench/BareInserts -c Release -o "$out/bare" --nologo -v quiet >&2
+
+# Each wrk script gets the report appended: it prints one "RESULT rps=... p99_ms=... errors=..." line.
+for script in rotate signup; do
+  cat "bench/wrk/$script.lua" bench/wrk/report.lua >"$out/wrk/$script.lua"
+done
+printf '%s\n' 'wrk.method = "GET"' | cat - bench/wrk/report.lua >"$out/wrk/get.lua"
+
+port=5190
+while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+base=http://127.0.0.1:$port
+
+app_pid=
+stop_app() {
+  if [[ -n "$app_pid" ]]; then
+    kill "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
+    app_pid=
+  fi
+}
+trap stop_app EXIT
+
+# Runs wrk and prints "rps p99_ms errors" from its RESULT line.
+measure() { # script seconds url [connections]
+  local result
+  result=$(wrk -t"$threads" -c"${4:-$connections}" -d"$2s" --latency -s "$out/wrk/$1.lua" "$3" | grep '^RESULT')
+  sed -E 's/^RESULT rps=([0-9.]+) p99_ms=([0-9.]+) errors=([0-9]+).*/\1 \2 \3/' <<<"$result"
+}
+
+peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$app_pid/status"; }
+
+declare -A figure
+row_names=()
+record() { # row size value
+  [[ " ${row_names[*]} " == *" $1 "* ]] || row_names+=("$1")
+  figure["$1|$2"]=$3
+}
+thousands() { sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta' <<<"$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for size in "${sizes[@]}"; do
+  echo "== $size users" >&2
+  db=$out/db/users-$size.db
+  export ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__Users="Data Source=$db"
+  dotnet "$out/app/UserPages.dll" migrate >/dev/null
+  dotnet "$out/app/UserPages.dll" seed --users "$size" --force >&2
+
+  # From the publish folder, which is the content root: its appsettings.json and wwwroot are the ones in use. The
+  # per-address signup rate limit is off (every wrk connection comes from 127.0.0.1); nothing else is changed.
+  (cd "$out/app" && Bench__StaticFolder=$out/static RateLimiting__Enabled=false ASPNETCORE_URLS=$base exec dotnet UserPages.dll) \
+    >"$out/app-$size.log" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 100); do
+    curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
+    sleep 0.2
+  done
+  curl -fsS -o /dev/null "$base/healthz"
+
+  # The static limit serves exactly the bytes of the listing's first page.
+  curl -fsS "$base/users" >"$out/static/listing.html"
+
+  # A page 90% deep: seek to its position once, then follow the app's own "Older" link from there.
+  cursor=$(sqlite3 "$db" "SELECT ((CAST(strftime('%s', created_at) AS INTEGER) + 62135596800) * 10000000) || '_' || id
+    FROM users ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $((size * 9 / 10))")
+  deep=$(curl -fsS "$base/users?before=$cursor" | grep -o 'rel="next" href="[^"]*"' | sed -E 's/.*href="([^"]*)"/\1/')
+  [[ -n "$deep" ]] || { echo "no Older link on the page 90% deep" >&2; exit 1; }
+
+  BENCH_PATHS="/users $deep /users?q=hopper /users?q=nobody-here /bench-static/listing.html" measure rotate "$warmup" "$base/" >/dev/null
+
+  read -r rps p99 _ < <(measure get "$duration" "$base/bench-static/listing.html")
+  record "static listing bytes, req/s" "$size" "$rps"
+  static_rps=$rps
+  read -r rps p99 errors < <(measure get "$duration" "$base/users")
+  record "listing first page, req/s" "$size" "$rps"
+  record "listing first page, p99 ms" "$size" "$p99"
+  record "listing / static" "$size" "$(ratio "$rps" "$static_rps")"
+  first_p99=$p99
+  read -r rps p99 _ < <(measure get "$duration" "$base$deep")
+  record "page 90% deep, req/s" "$size" "$rps"
+  record "page 90% deep, p99 ms" "$size" "$p99"
+  record "deep p99 / first p99" "$size" "$(ratio "$p99" "$first_p99")"
+  # Search throughput under the same 64 connections, and its latency (the target) with a few connections, where
+  # p99 is the time to answer rather than the time spent queueing behind 63 other requests on 2 cores.
+  for term in hopper nobody-here; do
+    label="search \"$term\" ($([[ $term == hopper ]] && echo "1 in 30 users match" || echo "no match"))"
+    read -r rps p99 _ < <(measure get "$duration" "$base/users?q=$term")
+    record "$label, req/s" "$size" "$rps"
+    record "$label, p99 ms" "$size" "$p99"
+    read -r rps p99 _ < <(measure get "$((duration / 2 + 1))" "$base/users?q=$term" "$latency_connections")
+    record "$label, p99 ms at $latency_connections connections" "$size" "$p99"
+  done
+  record "peak RSS after reads, MB" "$size" "$(peak_rss_mb)"
+
+  # Signups: one real antiforgery cookie + token pair per connection, fetched like a browser does.
+  tokens=$out/wrk/tokens-$size.tsv
+  : >"$tokens"
+  for _ in $(seq "$connections"); do
+    form=$(curl -fsS -c "$out/wrk/jar" "$base/users/new")
+    token=$(grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' <<<"$form" | sed -E 's/.*value="([^"]*)"/\1/')
+    cookie=$(awk '$6 ~ /^\.AspNetCore\.Antiforgery\./ { print $6 "=" $7 }' "$out/wrk/jar")
+    printf '%s\t%s\n' "$cookie" "$token" >>"$tokens"
+  done
+
+  # The disk's commit rate drifts with whatever else the machine does, so the limit is measured right before and
+  # right after the signups, and the higher of the two is the one the signups are held against.
+  BENCH_TOKENS=$tokens BENCH_RUN=w$size measure signup "$signup_warmup" "$base/" >/dev/null
+  bare_before=$("$out/bare/BareInserts" "$out/db/bare-$size.db" "$bare_seconds")
+  read -r rps p99 errors < <(BENCH_TOKENS=$tokens BENCH_RUN=s$size measure signup "$duration" "$base/")
+  bare_after=$("$out/bare/BareInserts" "$out/db/bare-$size.db" "$bare_seconds")
+  bare=$((bare_before > bare_after ? bare_before : bare_after))
+  record "bare durable inserts/s (limit, before / after)" "$size" "$bare_before / $bare_after"
+  record "signup POST, req/s" "$size" "$rps"
+  record "signup POST, p99 ms" "$size" "$p99"
+  record "signup errors (non-2xx/3xx)" "$size" "$errors"
+  record "signup / bare inserts" "$size" "$(ratio "$rps" "$bare")"
+  record "peak RSS overall, MB" "$size" "$(peak_rss_mb)"
+  stop_app
+done
+
+first=${sizes[0]} last=${sizes[-1]}
+header="| figure |" rule="| --- |"
+for size in "${sizes[@]}"; do header+=" $(thousands "$size") users |"; rule+=" ---: |"; done
+echo
+echo "$header"
+echo "$rule"
+for row in "${row_names[@]}"; do
+  line="| $row |"
+  for size in "${sizes[@]}"; do line+=" ${figure["$row|$size"]} |"; done
+  echo "$line"
+done
+if [[ "$first" != "$last" ]]; then
+  echo
+  echo "listing p99, $(thousands "$last") / $(thousands "$first") users: $(ratio "${figure["listing first page, p99 ms|$last"]}" "${figure["listing first page, p99 ms|$first"]}")"
+  echo "listing req/s, $(thousands "$first") / $(thousands "$last") users: $(ratio "${figure["listing first page, req/s|$first"]}" "${figure["listing first page, req/s|$last"]}")"
+fi
+echo
+echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), .NET SDK $(dotnet --version), wrk -t$threads -c$connections, ${duration} s per figure after ${warmup} s warm-up, load average before: $load_before"
