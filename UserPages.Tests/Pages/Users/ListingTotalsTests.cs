@@ -63,12 +63,11 @@ public abstract class ListingTotalsTests(ListingTotalsTests.Fixture app)
     [SkippableFact]
     public async Task Search_below_the_limit_counts_exactly()
     {
-        var page = await HtmlPage.GetAsync(app.CreateClient(), "/users?q=599");
+        // Letters outside hex, so the other tests' signups (names ending in hex digits) cannot match too.
+        var page = await HtmlPage.GetAsync(app.CreateClient(), "/users?q=ROWD599");
 
-        Assert.Equal("16 users match.", page.Text("#user-count"));
-        Assert.Equal(
-            Enumerable.Range(5990, 10).Reverse().Concat([5599, 4599, 3599, 2599, 1599, 599]).Select(i => $"crowd{i:0000}"),
-            page.Texts(".user-list .username"));
+        Assert.Equal("10 users match.", page.Text("#user-count"));
+        Assert.Equal(Enumerable.Range(5990, 10).Reverse().Select(i => $"crowd{i:0000}"), page.Texts(".user-list .username"));
     }
 
     [SkippableFact]
