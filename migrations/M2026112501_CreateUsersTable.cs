@@ -17,7 +17,7 @@ public sealed class CreateUsersTable : Migration
         // MySQL and MariaDB make "national" strings utf8mb3 (no emoji) with an accent-insensitive collation, whatever the
         // database's defaults. Emails get full UTF-8 and exact comparison as on the other engines; usernames (ASCII
         // only) get a case-insensitive collation, which is what makes their unique index below ignore case.
-        IfDatabase(Family("MySql", "MariaDB")).Execute.Sql("""
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("""
             ALTER TABLE users
                 MODIFY username VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL,
                 MODIFY email VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL
@@ -31,8 +31,8 @@ public sealed class CreateUsersTable : Migration
         // Usernames keep the case people typed, but "Alice" and "alice" are one name. The database enforces that
         // itself so two racing signups cannot both win: an expression index on lower(username) where the engine has
         // them; MariaDB has no expression indexes, but the username column's collation compares case-insensitively.
-        IfDatabase(Family("SQLite", "Postgres")).Execute.Sql("CREATE UNIQUE INDEX ux_users_username_ci ON users (lower(username))");
-        IfDatabase(Family("MySql", "MariaDB")).Create.Index("ux_users_username_ci").OnTable("users")
+        IfDatabase(EngineFamily.Of("SQLite", "Postgres")).Execute.Sql("CREATE UNIQUE INDEX ux_users_username_ci ON users (lower(username))");
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Create.Index("ux_users_username_ci").OnTable("users")
             .OnColumn("username").Ascending()
             .WithOptions().Unique();
 
@@ -42,10 +42,6 @@ public sealed class CreateUsersTable : Migration
             .OnColumn("created_at").Descending()
             .OnColumn("id").Descending();
     }
-
-    // FluentMigrator names its processors with a version ("Postgres11_0", "MySql5"), so match on the family name.
-    private static Predicate<string> Family(params string[] names) =>
-        type => names.Any(name => type.StartsWith(name, StringComparison.OrdinalIgnoreCase));
 
     public override void Down()
     {
