@@ -30,6 +30,8 @@ public sealed class LocalMariaDb : LocalServer
         Port = (uint)Port,
         UserID = "root",
         Password = Password,
+        // As for the test PostgreSQL: room for 64 racing requests over 20 pooled connections on a loaded CI machine.
+        ConnectionTimeout = 30,
     }.ConnectionString;
 
     /// <summary>The installed <c>mariadbd</c> and <c>mariadb-install-db</c>, or null when either is missing.</summary>

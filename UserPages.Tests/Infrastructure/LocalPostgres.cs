@@ -26,6 +26,9 @@ public sealed class LocalPostgres : LocalServer
         Username = "postgres",
         Password = Password,
         Database = "postgres",
+        // The app's 5 s default also bounds the wait for a pool slot; 64 racing requests over 20 pooled connections on
+        // a loaded 2-core CI machine once waited longer than that, so the test servers allow 30 s.
+        Timeout = 30,
     }.ConnectionString;
 
     /// <summary>The newest installed PostgreSQL's binaries (Debian keeps them out of PATH), or null when none is.</summary>
