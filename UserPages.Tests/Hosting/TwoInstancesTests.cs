@@ -20,10 +20,8 @@ public abstract class TwoInstancesTests(AppFixture app)
         var second = other.CreateDefaultClient(new CookieContainerHandler(cookies));
         var name = SignupClient.UniqueName("hop");
 
-        var form = (await HtmlPage.GetAsync(first, "/users/new")).FormValues();
-        form["Input.Username"] = name;
-        form["Input.Email"] = $"{name}@example.com";
-        var posted = await second.PostAsync(new Uri("/users/new", UriKind.Relative), new FormUrlEncodedContent(form));
+        var form = await first.GetSignupFormAsync();
+        var posted = await second.PostSignupAsync(form, name, $"{name}@example.com");
 
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         var listedByFirst = await HtmlPage.GetAsync(first, "/users");

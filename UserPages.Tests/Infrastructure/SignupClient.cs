@@ -3,20 +3,11 @@ namespace UserPages.Tests.Infrastructure;
 /// <summary>Fills in and posts the signup form the way a browser does: antiforgery token and cookie included.</summary>
 public static class SignupClient
 {
+    /// <summary>Fetches the form and posts it; a null field is posted as the form left it (empty).</summary>
     public static async Task<HttpResponseMessage> SignUpAsync(this HttpClient client, string? username, string? email)
     {
-        var form = (await HtmlPage.GetAsync(client, "/users/new")).FormValues();
-        if (username is not null)
-        {
-            form["Input.Username"] = username;
-        }
-
-        if (email is not null)
-        {
-            form["Input.Email"] = email;
-        }
-
-        return await client.PostAsync(new Uri("/users/new", UriKind.Relative), new FormUrlEncodedContent(form));
+        var form = await client.GetSignupFormAsync();
+        return await client.PostSignupAsync(form, username ?? form["Input.Username"], email ?? form["Input.Email"]);
     }
 
     /// <summary>The signup form's fields (antiforgery token included) for this client; the token can be posted many times.</summary>
