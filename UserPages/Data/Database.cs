@@ -14,6 +14,12 @@ public sealed class Database
 
     public SqlDialect Dialect { get; }
 
+    /// <summary>
+    /// A failure of the database rather than of the code (unreachable, down, locked, full, timed out): the request may
+    /// well succeed when retried, so callers answer 503 and track it as an incident.
+    /// </summary>
+    public static bool IsFailure(Exception? exception) => exception is DbException or TimeoutException;
+
     /// <summary>The connection string as used, after normalisation (absolute SQLite path, engine settings).</summary>
     public string ConnectionString { get; }
 

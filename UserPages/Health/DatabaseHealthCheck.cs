@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using UserPages.Data;
@@ -33,7 +32,7 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
                 ? HealthCheckResult.Healthy($"Schema version {version}.")
                 : HealthCheckResult.Unhealthy($"Schema version {version}, expected {SchemaMigrator.LatestVersion}: run migrate.");
         }
-        catch (Exception exception) when (exception is DbException or TimeoutException)
+        catch (Exception exception) when (Database.IsFailure(exception))
         {
             outage.ReportFailure(exception);
             return HealthCheckResult.Unhealthy("The database does not answer.", exception);

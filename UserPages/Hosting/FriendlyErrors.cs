@@ -1,4 +1,4 @@
-using System.Data.Common;
+using UserPages.Data;
 
 namespace UserPages.Hosting;
 
@@ -8,9 +8,6 @@ namespace UserPages.Hosting;
 /// </summary>
 public static class FriendlyErrors
 {
-    /// <summary>Failures of the database rather than of the code: the request may well succeed when retried.</summary>
-    public static bool IsDatabaseFailure(Exception? exception) => exception is DbException or TimeoutException;
-
     public static IApplicationBuilder UseFriendlyErrors(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
@@ -21,13 +18,13 @@ public static class FriendlyErrors
                 StatusCodeSelector = exception => exception switch
                 {
                     BadHttpRequestException badRequest => badRequest.StatusCode,
-                    _ when IsDatabaseFailure(exception) => StatusCodes.Status503ServiceUnavailable,
+                    _ when Database.IsFailure(exception) => StatusCodes.Status503ServiceUnavailable,
                     _ => StatusCodes.Status500InternalServerError,
                 },
                 // Database failures are logged once per incident by DatabaseOutage (from the error page), and a
                 // client's malformed request is not our error; everything else is logged per request as usual.
                 SuppressDiagnosticsCallback = context =>
-                    IsDatabaseFailure(context.Exception) || context.Exception is BadHttpRequestException,
+                    Database.IsFailure(context.Exception) || context.Exception is BadHttpRequestException,
             });
         }
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using UserPages.Data;
 using UserPages.Health;
-using UserPages.Hosting;
 
 namespace UserPages.Pages;
 
@@ -24,7 +24,7 @@ public sealed class ErrorModel(DatabaseOutage outage) : PageModel
     // rather than in a method-specific handler.
     public void Describe()
     {
-        if (HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && FriendlyErrors.IsDatabaseFailure(error))
+        if (HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && Database.IsFailure(error))
         {
             outage.ReportFailure(error);
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
