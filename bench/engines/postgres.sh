@@ -3,6 +3,10 @@
 # durable as in production: fsync, synchronous_commit and full_page_writes are on (PostgreSQL's defaults, spelled out).
 
 pg_bin=${BENCH_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+[[ -x "$pg_bin/initdb" ]] || {
+  echo "BENCH_ENGINE=postgres needs PostgreSQL's server binaries (Debian: postgresql), or BENCH_PG_BIN set to them" >&2
+  exit 1
+}
 pg_dir=$out/pg
 pg_settings=(shared_buffers=128MB fsync=on synchronous_commit=on full_page_writes=on max_connections=100)
 engine_tools=("$pg_bin/initdb" "$pg_bin/pg_ctl" "$pg_bin/psql")
