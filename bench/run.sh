@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The UserPages benchmark: publishes the app in Release, and for each table size migrates a fresh SQLite database,
-# seeds it, starts the app in Production on loopback and drives it with wrk from this machine. Prints one table:
-# every figure and the ratios the targets in docs/performance.md are about, all measured in this one run.
+# The UserPages benchmark: publishes the app in Release, and for each table size migrates a fresh database, seeds it,
+# starts the app in Production on loopback and drives it with wrk from this machine. Prints one table: every figure
+# and the ratios the targets in docs/performance.md are about, all measured in this one run.
 #
 #   bench/run.sh            the full run: 1,000 / 100,000 / 1,000,000 users, 30 s warm-up, 10 s per figure
 #   bench/run.sh --smoke    1,000 users, 1 s per figure: checks the script still works, says nothing about speed
 #   BENCH_SIZES="1000 1000000" bench/run.sh    other table sizes
+#   BENCH_ENGINE=postgres bench/run.sh          on PostgreSQL instead of SQLite (the default): the script starts a
+#                                               throwaway cluster of its own under bench/out/pg and stops it on exit
 #
-# Needs: the .NET SDK, wrk, curl, sqlite3. Everything it writes goes to bench/out/ (ignored by git).
+# Needs: the .NET SDK, wrk, curl, and sqlite3 or PostgreSQL's server binaries (Debian: postgresql; run as the postgres
+# user when this runs as root). Everything it writes goes to bench/out/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,15 +22,34 @@ connections=64 threads=2
 if [[ "${1:-}" == "--smoke" ]]; then
   sizes=(1000) warmup=1 signup_warmup=1 duration=1 bare_seconds=1
 elif [[ -n "${1:-}" ]]; then
-  echo "usage: bench/run.sh [--smoke]" >&2
+  echo "usage: [BENCH_ENGINE=sqlite|postgres] bench/run.sh [--smoke]" >&2
   exit 2
 fi
 
-for tool in dotnet wrk curl sqlite3; do
+out=$root/bench/out
+
+free_port() { # first port to try
+  local port=$1
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# Everything engine-specific lives in bench/engines/<engine>.sh, which defines:
+#   engine_tools                 the commands it needs
+#   engine_start / engine_stop   the database server, if there is one (stop is safe to call twice)
+#   engine_database SIZE         creates a fresh database, prints the app's connection string for it
+#   engine_after_seed SIZE       brings a freshly seeded database to its steady state
+#   engine_deep_cursor SIZE N    prints the listing cursor (ListingCursor's format) of the row N places down
+#   engine_bare_inserts SIZE S   prints the bare durable-insert rate over S seconds
+#   engine_describe              prints a line about the server, if there is one
+engine=${BENCH_ENGINE:-sqlite}
+[[ -f "bench/engines/$engine.sh" ]] || { echo "BENCH_ENGINE must be sqlite or postgres, not '$engine'" >&2; exit 2; }
+source "bench/engines/$engine.sh"
+
+for tool in dotnet wrk curl "${engine_tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "bench/run.sh needs $tool on the PATH" >&2; exit 1; }
 done
 
-out=$root/bench/out
 rm -rf "$out/db" "$out/static" "$out/wrk"
 mkdir -p "$out/db" "$out/static" "$out/wrk"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -42,8 +64,7 @@ for script in rotate signup; do
 done
 printf '%s\n' 'wrk.method = "GET"' | cat - bench/wrk/report.lua >"$out/wrk/get.lua"
 
-port=5190
-while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+port=$(free_port 5190)
 base=http://127.0.0.1:$port
 
 app_pid=
@@ -54,7 +75,9 @@ stop_app() {
     app_pid=
   fi
 }
-trap stop_app EXIT
+trap 'stop_app; engine_stop' EXIT
+trap 'exit 130' INT TERM HUP
+engine_start
 
 # Runs wrk and prints "rps p99_ms errors" from its RESULT line.
 measure() { # script seconds url [connections]
@@ -77,10 +100,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for size in "${sizes[@]}"; do
   echo "== $size users" >&2
-  db=$out/db/users-$size.db
-  export ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__Users="Data Source=$db"
+  connection=$(engine_database "$size")
+  export ASPNETCORE_ENVIRONMENT=Production Database__Provider=$engine ConnectionStrings__Users=$connection
   dotnet "$out/app/UserPages.dll" migrate >/dev/null
   dotnet "$out/app/UserPages.dll" seed --users "$size" --force >&2
+  engine_after_seed "$size"
 
   # From the publish folder, which is the content root: its appsettings.json and wwwroot are the ones in use. The
   # per-address signup rate limit is off (every wrk connection comes from 127.0.0.1); nothing else is changed.
@@ -97,8 +121,7 @@ for size in "${sizes[@]}"; do
   curl -fsS "$base/users" >"$out/static/listing.html"
 
   # A page 90% deep: seek to its position once, then follow the app's own "Older" link from there.
-  cursor=$(sqlite3 "$db" "SELECT ((CAST(strftime('%s', created_at) AS INTEGER) + 62135596800) * 10000000) || '_' || id
-    FROM users ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $((size * 9 / 10))")
+  cursor=$(engine_deep_cursor "$size" $((size * 9 / 10)))
   deep=$(curl -fsS "$base/users?before=$cursor" | grep -o 'rel="next" href="[^"]*"' | sed -E 's/.*href="([^"]*)"/\1/')
   [[ -n "$deep" ]] || { echo "no Older link on the page 90% deep" >&2; exit 1; }
 
@@ -141,9 +164,9 @@ for size in "${sizes[@]}"; do
   # The disk's commit rate drifts with whatever else the machine does, so the limit is measured right before and
   # right after the signups, and the higher of the two is the one the signups are held against.
   BENCH_TOKENS=$tokens BENCH_RUN=w$size measure signup "$signup_warmup" "$base/" >/dev/null
-  bare_before=$("$out/bare/BareInserts" "$out/db/bare-$size.db" "$bare_seconds")
+  bare_before=$(engine_bare_inserts "$size" "$bare_seconds")
   read -r rps p99 errors < <(BENCH_TOKENS=$tokens BENCH_RUN=s$size measure signup "$duration" "$base/")
-  bare_after=$("$out/bare/BareInserts" "$out/db/bare-$size.db" "$bare_seconds")
+  bare_after=$(engine_bare_inserts "$size" "$bare_seconds")
   bare=$((bare_before > bare_after ? bare_before : bare_after))
   record "bare durable inserts/s (limit, before / after)" "$size" "$bare_before / $bare_after"
   record "signup POST, req/s" "$size" "$rps"
@@ -171,4 +194,5 @@ if [[ "$first" != "$last" ]]; then
   echo "listing req/s, $(thousands "$first") / $(thousands "$last") users: $(ratio "${figure["listing first page, req/s|$first"]}" "${figure["listing first page, req/s|$last"]}")"
 fi
 echo
+engine_describe
 echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), .NET SDK $(dotnet --version), wrk -t$threads -c$connections, ${duration} s per figure after ${warmup} s warm-up, load average before: $load_before"
