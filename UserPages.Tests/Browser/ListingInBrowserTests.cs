@@ -67,7 +67,7 @@ public sealed class ListingInBrowserTests(BrowserFixture browser, ListingInBrows
         await search.FillAsync("nobody-here");
         await search.PressAsync("Enter");
 
-        await Expect(page.Locator(".empty")).ToHaveTextAsync("No users match “nobody-here”.");
+        await Expect(page.Locator("#user-count")).ToHaveTextAsync("No users match “nobody-here”.");
         await Expect(search).ToHaveValueAsync("nobody-here");
         await page.GetByRole(AriaRole.Link, new() { Name = "Clear" }).ClickAsync();
         await Expect(search).ToHaveValueAsync("");
