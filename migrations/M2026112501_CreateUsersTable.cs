@@ -20,7 +20,7 @@ public sealed class CreateUsersTable : Migration
         IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("""
             ALTER TABLE users
                 MODIFY username VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL,
-                MODIFY email VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL
+                MODIFY email VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL;
             """);
 
         // Emails are stored lower-cased by the app, so a plain unique index is exact.
@@ -31,7 +31,7 @@ public sealed class CreateUsersTable : Migration
         // Usernames keep the case people typed, but "Alice" and "alice" are one name. The database enforces that
         // itself so two racing signups cannot both win: an expression index on lower(username) where the engine has
         // them; MariaDB has no expression indexes, but the username column's collation compares case-insensitively.
-        IfDatabase(EngineFamily.Of("SQLite", "Postgres")).Execute.Sql("CREATE UNIQUE INDEX ux_users_username_ci ON users (lower(username))");
+        IfDatabase(EngineFamily.Of("SQLite", "Postgres")).Execute.Sql("CREATE UNIQUE INDEX ux_users_username_ci ON users (lower(username));");
         IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Create.Index("ux_users_username_ci").OnTable("users")
             .OnColumn("username").Ascending()
             .WithOptions().Unique();

@@ -15,7 +15,7 @@ public sealed class CountUsersInARow : Migration
     {
         Create.Table("user_count")
             .WithColumn("total").AsInt64().NotNullable();
-        Execute.Sql("INSERT INTO user_count (total) SELECT COUNT(*) FROM users");
+        Execute.Sql("INSERT INTO user_count (total) SELECT COUNT(*) FROM users;");
 
         IfDatabase(EngineFamily.Of("SQLite")).Execute.Sql("""
             CREATE TRIGGER users_count_insert AFTER INSERT ON users
@@ -37,14 +37,14 @@ public sealed class CountUsersInARow : Migration
             """);
 
         // One statement per Execute: MySqlConnector sends a trigger body's ';' as part of the single statement.
-        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER users_count_insert AFTER INSERT ON users FOR EACH ROW UPDATE user_count SET total = total + 1");
-        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER users_count_delete AFTER DELETE ON users FOR EACH ROW UPDATE user_count SET total = total - 1");
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER users_count_insert AFTER INSERT ON users FOR EACH ROW UPDATE user_count SET total = total + 1;");
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER users_count_delete AFTER DELETE ON users FOR EACH ROW UPDATE user_count SET total = total - 1;");
     }
 
     public override void Down()
     {
-        IfDatabase(EngineFamily.Of("SQLite", "MySql", "MariaDB")).Execute.Sql("DROP TRIGGER users_count_insert");
-        IfDatabase(EngineFamily.Of("SQLite", "MySql", "MariaDB")).Execute.Sql("DROP TRIGGER users_count_delete");
+        IfDatabase(EngineFamily.Of("SQLite", "MySql", "MariaDB")).Execute.Sql("DROP TRIGGER users_count_insert;");
+        IfDatabase(EngineFamily.Of("SQLite", "MySql", "MariaDB")).Execute.Sql("DROP TRIGGER users_count_delete;");
         IfDatabase(EngineFamily.Of("Postgres")).Execute.Sql("""
             DROP TRIGGER users_count_insert ON users;
             DROP TRIGGER users_count_delete ON users;
