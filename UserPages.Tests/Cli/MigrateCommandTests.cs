@@ -1,3 +1,4 @@
+using Dapper;
 using MySqlConnector;
 using Npgsql;
 using UserPages.Data;
@@ -241,6 +242,27 @@ public sealed class MigrateCommandTestsOnPostgres : ServerMigrateCommandTests
         Settings(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(Db.ConnectionString) { Password = "wrong-password" }.ConnectionString);
 
     protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
+
+    [SkippableFact]
+    public async Task Up_caps_the_search_indexes_pending_lists_and_down_restores_the_default()
+    {
+        await Db.Migrator.UpAsync(default);
+        Assert.Equal(["gin_pending_list_limit=64", "gin_pending_list_limit=64"], await SearchIndexOptionsAsync());
+
+        var down = await AppProcess.RunAsync(Db.Settings, "migrate", "down", "--to", "2026112505");
+
+        Assert.Equal(0, down.ExitCode);
+        Assert.Equal(["", ""], await SearchIndexOptionsAsync());
+    }
+
+    private async Task<List<string>> SearchIndexOptionsAsync()
+    {
+        await using var unit = await Db.Database.BeginReadAsync(default);
+        var options = await unit.Connection.QueryAsync<string>(
+            "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class WHERE relname IN ('ix_users_username_trgm', 'ix_users_email_trgm')",
+            transaction: unit.Transaction);
+        return options.ToList();
+    }
 }
 
 public sealed class MigrateCommandTestsOnMySql : ServerMigrateCommandTests
