@@ -34,7 +34,12 @@ public sealed partial class AppServer : IAsyncDisposable
         _process.OutputDataReceived += (_, line) => Collect(line.Data);
         _process.ErrorDataReceived += (_, line) => Collect(line.Data);
         _process.EnableRaisingEvents = true;
-        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException("The app exited before listening:\n" + Output));
+        _process.Exited += (_, _) =>
+        {
+            // Said in the output too, so a test that fails on a vanished app shows how it ended (128 + n: signal n).
+            _output.Enqueue($"[the app exited with code {_process.ExitCode}]");
+            _listening.TrySetException(new InvalidOperationException("The app exited before listening:\n" + Output));
+        };
     }
 
     public Uri BaseAddress { get; private set; } = null!;

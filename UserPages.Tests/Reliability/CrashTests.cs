@@ -21,6 +21,7 @@ public abstract class CrashTests(DatabaseFixture database)
     {
         var attempted = new ConcurrentDictionary<string, string>();
         var answered = new ConcurrentBag<string>();
+        string appOutput;
         await using (var server = await AppServer.StartAsync(_db.Settings))
         {
             var load = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
@@ -51,10 +52,19 @@ public abstract class CrashTests(DatabaseFixture database)
             }
 
             await server.KillAsync();
-            await Task.WhenAll(load);
+            appOutput = server.Output;
+            try
+            {
+                await Task.WhenAll(load);
+            }
+            catch (Exception exception)
+            {
+                // Only failures before the kill get here (the workers return on the kill's own errors).
+                Assert.Fail($"A worker failed before the kill: {exception.Message}\nThe app printed:\n{appOutput}");
+            }
         }
 
-        Assert.True(answered.Count >= AnsweredBeforeKill, $"Only {answered.Count} signups were answered before the kill.");
+        Assert.True(answered.Count >= AnsweredBeforeKill, $"Only {answered.Count} signups were answered before the kill. The app printed:\n{appOutput}");
         var rows = await ReadAllUsersAsync();
         Assert.Equal("ok", await IntegrityCheckAsync());
         Assert.All(answered, name => Assert.True(rows.ContainsKey(name), $"{name} was answered 302 but is not in the database."));
