@@ -10,21 +10,26 @@ namespace UserPages.Data;
 /// </summary>
 public sealed class DataProtectionKeyRepository(Database database) : IXmlRepository
 {
-    public IReadOnlyCollection<XElement> GetAllElements()
-    {
-        using var connection = Open();
-        return connection.Query<string>("SELECT xml FROM data_protection_keys ORDER BY id").Select(XElement.Parse).ToList();
-    }
-
-    public void StoreElement(XElement element, string friendlyName)
-    {
-        using var connection = Open();
-        connection.Execute(
-            "INSERT INTO data_protection_keys (friendly_name, xml) VALUES (@friendlyName, @xml)",
-            new { friendlyName, xml = element.ToString(SaveOptions.DisableFormatting) });
-    }
-
     // IXmlRepository is synchronous. The key ring is read once at start-up and then about once a day, and a key is
-    // written every 90 days, so blocking on the open here is rare and short.
-    private System.Data.Common.DbConnection Open() => database.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+    // written every 90 days, so blocking on these units of work is rare and short.
+    public IReadOnlyCollection<XElement> GetAllElements() => ReadAllAsync().GetAwaiter().GetResult();
+
+    public void StoreElement(XElement element, string friendlyName) => StoreAsync(element, friendlyName).GetAwaiter().GetResult();
+
+    private async Task<IReadOnlyCollection<XElement>> ReadAllAsync()
+    {
+        await using var unit = await database.BeginReadAsync(CancellationToken.None);
+        var keys = await unit.Connection.QueryAsync<string>("SELECT xml FROM data_protection_keys ORDER BY id", transaction: unit.Transaction);
+        return keys.Select(XElement.Parse).ToList();
+    }
+
+    private async Task StoreAsync(XElement element, string friendlyName)
+    {
+        await using var unit = await database.BeginWriteAsync(CancellationToken.None);
+        await unit.Connection.ExecuteAsync(
+            "INSERT INTO data_protection_keys (friendly_name, xml) VALUES (@friendlyName, @xml)",
+            new { friendlyName, xml = element.ToString(SaveOptions.DisableFormatting) },
+            unit.Transaction);
+        await unit.CommitAsync(CancellationToken.None);
+    }
 }
