@@ -33,6 +33,10 @@ public sealed class AccessibilityTests(BrowserFixture browser, BrowserApp app) :
         await Expect(page.Locator(".empty")).ToBeVisibleAsync();
         await page.AssertAccessibleAsync("a search with no results");
 
+        await page.GotoAsync("/users?q=ab");
+        await Expect(page.Locator("#q-error")).ToHaveTextAsync("Type at least 3 characters to search.");
+        await page.AssertAccessibleAsync("a search refused as too short");
+
         await page.GotoAsync("/users");
         await page.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();

@@ -58,7 +58,8 @@ public sealed class SqliteDialect : SqlDialect
     }
 
     // The FTS5 trigram index (migration IndexUserSearch) finds candidates for terms of three characters or more; a
-    // shorter term has no trigram to look up, so it falls back to the scan (docs/performance.md).
+    // shorter term has no trigram to look up, so it would fall back to a scan; the listing page refuses such terms
+    // (IndexModel.SearchMinLength, docs/performance.md).
     public override string? SearchCandidatesSql(string search) =>
         HasTrigram(search) ? "SELECT rowid AS candidate_id FROM users_search WHERE users_search MATCH @SearchIndexQuery" : null;
 

@@ -8,12 +8,19 @@ namespace UserPages.Pages.Users;
 public sealed class IndexModel(Database database, UserRepository users, TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;
+
+    // The search indexes (migration IndexUserSearch) work on three-character pieces; a shorter term could only be
+    // found by reading every row, about half a second at a million users, so it is refused instead.
+    public const int SearchMinLength = 3;
     public const int SearchMaxLength = 100;
 
     /// <summary>A search counts its matches up to here; past it the page says "more than".</summary>
     public const int MatchCountLimit = 1000;
 
     public string? Search { get; private set; }
+
+    /// <summary>Why the search term cannot be searched for (the page answers 400 and lists no one), or null.</summary>
+    public string? SearchError { get; private set; }
 
     public ListingPage Listing { get; private set; } = new([], null, null);
 
@@ -24,9 +31,21 @@ public sealed class IndexModel(Database database, UserRepository users, TimeProv
     public async Task<IActionResult> OnGetAsync(string? q, string? before, string? after, CancellationToken cancellationToken)
     {
         Search = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        if (Search is { Length: > SearchMaxLength })
+        // Characters as the index counts them (code points: an emoji is one), the maximum as the box's maxlength does.
+        SearchError = Search switch
         {
-            return BadRequest();
+            null => null,
+            { Length: > SearchMaxLength } => $"A search is at most {SearchMaxLength} characters long.",
+            _ when Search.EnumerateRunes().Count() < SearchMinLength => $"Type at least {SearchMinLength} characters to search.",
+            _ => null,
+        };
+        if (SearchError is not null)
+        {
+            // The form comes back with the term to correct, unless it is too long to be worth sending back.
+            Search = Search!.Length > SearchMaxLength ? null : Search;
+            var page = Page();
+            page.StatusCode = StatusCodes.Status400BadRequest;
+            return page;
         }
 
         ListingCursor? older = null, newer = null;
