@@ -10,7 +10,7 @@ namespace UserPages.Tests.Browser;
 /// The app in Production on a real Kestrel at a free loopback port (not TestServer: a browser needs a socket), over a
 /// fresh SQLite file of its own. One per browser test class.
 /// </summary>
-public class BrowserApp : AppFixture
+public class BrowserApp : AppFixture<SqliteEngine>
 {
     private readonly Lazy<Uri> _address;
 
@@ -18,8 +18,6 @@ public class BrowserApp : AppFixture
 
     /// <summary>The server's base address; the first call starts it.</summary>
     public Uri Address => _address.Value;
-
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
 
     private Uri StartKestrel()
     {

@@ -7,7 +7,8 @@ using UserPages.Tests.Infrastructure;
 namespace UserPages.Tests.Cli;
 
 /// <summary>`migrate` as operators run it: the built app as a child process against a database of its own.</summary>
-public abstract class MigrateCommandTests : IAsyncLifetime
+public abstract class MigrateCommandTests<TEngine> : IAsyncLifetime
+    where TEngine : ITestEngine
 {
     private TestDatabase _db = null!;
 
@@ -16,9 +17,7 @@ public abstract class MigrateCommandTests : IAsyncLifetime
 
     protected TestDatabase Db => _db;
 
-    protected abstract Task<TestDatabase> CreateDatabaseAsync();
-
-    public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
+    public async Task InitializeAsync() => _db = await TEngine.CreateDatabaseAsync();
 
     public async Task DisposeAsync()
     {
@@ -188,15 +187,13 @@ public abstract class MigrateCommandTests : IAsyncLifetime
     }
 }
 
-public sealed class MigrateCommandTestsOnSqlite : MigrateCommandTests
+public sealed class MigrateCommandTestsOnSqlite : MigrateCommandTests<SqliteEngine>
 {
     protected override IReadOnlyDictionary<string, string> UnreachableSettings => new Dictionary<string, string>
     {
         ["Database:Provider"] = "Sqlite",
         ["ConnectionStrings:Users"] = "Data Source=/proc/no-such-dir/users.db",
     };
-
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
 
     [Fact]
     public async Task Unknown_provider_fails_with_one_clear_line()
@@ -212,7 +209,8 @@ public sealed class MigrateCommandTestsOnSqlite : MigrateCommandTests
 }
 
 /// <summary>What only a database server has: credentials.</summary>
-public abstract class ServerMigrateCommandTests : MigrateCommandTests
+public abstract class ServerMigrateCommandTests<TEngine> : MigrateCommandTests<TEngine>
+    where TEngine : ITestEngine
 {
     /// <summary>Settings naming this test's database with a wrong password.</summary>
     protected abstract IReadOnlyDictionary<string, string> WrongPasswordSettings { get; }
@@ -233,15 +231,13 @@ public abstract class ServerMigrateCommandTests : MigrateCommandTests
         new Dictionary<string, string> { ["Database:Provider"] = provider.ToString(), ["ConnectionStrings:Users"] = connectionString };
 }
 
-public sealed class MigrateCommandTestsOnPostgres : ServerMigrateCommandTests
+public sealed class MigrateCommandTestsOnPostgres : ServerMigrateCommandTests<PostgresEngine>
 {
     protected override IReadOnlyDictionary<string, string> UnreachableSettings =>
         Settings(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(Db.ConnectionString) { Port = LocalServer.FreePort() }.ConnectionString);
 
     protected override IReadOnlyDictionary<string, string> WrongPasswordSettings =>
         Settings(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(Db.ConnectionString) { Password = "wrong-password" }.ConnectionString);
-
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
 
     [SkippableFact]
     public async Task Up_caps_the_search_indexes_pending_lists_and_down_restores_the_default()
@@ -265,13 +261,11 @@ public sealed class MigrateCommandTestsOnPostgres : ServerMigrateCommandTests
     }
 }
 
-public sealed class MigrateCommandTestsOnMySql : ServerMigrateCommandTests
+public sealed class MigrateCommandTestsOnMySql : ServerMigrateCommandTests<MySqlEngine>
 {
     protected override IReadOnlyDictionary<string, string> UnreachableSettings =>
         Settings(DatabaseProvider.MySql, new MySqlConnectionStringBuilder(Db.ConnectionString) { Port = (uint)LocalServer.FreePort() }.ConnectionString);
 
     protected override IReadOnlyDictionary<string, string> WrongPasswordSettings =>
         Settings(DatabaseProvider.MySql, new MySqlConnectionStringBuilder(Db.ConnectionString) { Password = "wrong-password" }.ConnectionString);
-
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
 }

@@ -134,8 +134,8 @@ public abstract class UnitOfWorkTests(DatabaseFixture db)
     }
 }
 
-public sealed class UnitOfWorkTestsOnSqlite(SqliteDatabaseFixture db) : UnitOfWorkTests(db), IClassFixture<SqliteDatabaseFixture>;
+public sealed class UnitOfWorkTestsOnSqlite(DatabaseFixture<SqliteEngine> db) : UnitOfWorkTests(db), IClassFixture<DatabaseFixture<SqliteEngine>>;
 
-public sealed class UnitOfWorkTestsOnPostgres(PostgresDatabaseFixture db) : UnitOfWorkTests(db), IClassFixture<PostgresDatabaseFixture>;
+public sealed class UnitOfWorkTestsOnPostgres(DatabaseFixture<PostgresEngine> db) : UnitOfWorkTests(db), IClassFixture<DatabaseFixture<PostgresEngine>>;
 
-public sealed class UnitOfWorkTestsOnMySql(MySqlDatabaseFixture db) : UnitOfWorkTests(db), IClassFixture<MySqlDatabaseFixture>;
+public sealed class UnitOfWorkTestsOnMySql(DatabaseFixture<MySqlEngine> db) : UnitOfWorkTests(db), IClassFixture<DatabaseFixture<MySqlEngine>>;

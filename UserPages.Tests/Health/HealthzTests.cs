@@ -31,8 +31,8 @@ public abstract class HealthzTests(AppFixture app)
     }
 }
 
-public sealed class HealthzTestsOnSqlite(SqliteAppFixture app) : HealthzTests(app), IClassFixture<SqliteAppFixture>;
+public sealed class HealthzTestsOnSqlite(AppFixture<SqliteEngine> app) : HealthzTests(app), IClassFixture<AppFixture<SqliteEngine>>;
 
-public sealed class HealthzTestsOnPostgres(PostgresAppFixture app) : HealthzTests(app), IClassFixture<PostgresAppFixture>;
+public sealed class HealthzTestsOnPostgres(AppFixture<PostgresEngine> app) : HealthzTests(app), IClassFixture<AppFixture<PostgresEngine>>;
 
-public sealed class HealthzTestsOnMySql(MySqlAppFixture app) : HealthzTests(app), IClassFixture<MySqlAppFixture>;
+public sealed class HealthzTestsOnMySql(AppFixture<MySqlEngine> app) : HealthzTests(app), IClassFixture<AppFixture<MySqlEngine>>;

@@ -80,4 +80,4 @@ public abstract class SecurityHeadersTests(AppFixture app)
             : throw new Xunit.Sdk.XunitException($"{name} is missing from the {(int)response.StatusCode} response.");
 }
 
-public sealed class SecurityHeadersTestsOnSqlite(SqliteAppFixture app) : SecurityHeadersTests(app), IClassFixture<SqliteAppFixture>;
+public sealed class SecurityHeadersTestsOnSqlite(AppFixture<SqliteEngine> app) : SecurityHeadersTests(app), IClassFixture<AppFixture<SqliteEngine>>;

@@ -22,6 +22,12 @@ public abstract class SignupRateLimitTests(SignupRateLimitTests.Fixture app)
         protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseTestPeerAddress();
     }
 
+    public sealed class Fixture<TEngine> : Fixture
+        where TEngine : ITestEngine
+    {
+        protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
+    }
+
     [Fact]
     public async Task Past_the_limit_a_signup_answers_429_with_retry_after_and_stores_nothing_while_reading_still_works()
     {
@@ -74,10 +80,5 @@ public abstract class SignupRateLimitTests(SignupRateLimitTests.Fixture app)
     }
 }
 
-public sealed class SqliteSignupRateLimitFixture : SignupRateLimitTests.Fixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
-}
-
-public sealed class SignupRateLimitTestsOnSqlite(SqliteSignupRateLimitFixture app)
-    : SignupRateLimitTests(app), IClassFixture<SqliteSignupRateLimitFixture>;
+public sealed class SignupRateLimitTestsOnSqlite(SignupRateLimitTests.Fixture<SqliteEngine> app)
+    : SignupRateLimitTests(app), IClassFixture<SignupRateLimitTests.Fixture<SqliteEngine>>;

@@ -26,6 +26,12 @@ public abstract class TransportSecurityTests(TransportSecurityTests.Fixture app)
         protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseTestPeerAddress();
     }
 
+    public sealed class Fixture<TEngine> : Fixture
+        where TEngine : ITestEngine
+    {
+        protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
+    }
+
     [Fact]
     public async Task Plain_http_from_the_proxy_is_redirected_to_https()
     {
@@ -67,10 +73,5 @@ public abstract class TransportSecurityTests(TransportSecurityTests.Fixture app)
     }
 }
 
-public sealed class SqliteTransportSecurityFixture : TransportSecurityTests.Fixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
-}
-
-public sealed class TransportSecurityTestsOnSqlite(SqliteTransportSecurityFixture app)
-    : TransportSecurityTests(app), IClassFixture<SqliteTransportSecurityFixture>;
+public sealed class TransportSecurityTestsOnSqlite(TransportSecurityTests.Fixture<SqliteEngine> app)
+    : TransportSecurityTests(app), IClassFixture<TransportSecurityTests.Fixture<SqliteEngine>>;

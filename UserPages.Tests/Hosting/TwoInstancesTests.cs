@@ -35,8 +35,8 @@ public abstract class TwoInstancesTests(AppFixture app)
     }
 }
 
-public sealed class TwoInstancesTestsOnSqlite(SqliteAppFixture app) : TwoInstancesTests(app), IClassFixture<SqliteAppFixture>;
+public sealed class TwoInstancesTestsOnSqlite(AppFixture<SqliteEngine> app) : TwoInstancesTests(app), IClassFixture<AppFixture<SqliteEngine>>;
 
-public sealed class TwoInstancesTestsOnPostgres(PostgresAppFixture app) : TwoInstancesTests(app), IClassFixture<PostgresAppFixture>;
+public sealed class TwoInstancesTestsOnPostgres(AppFixture<PostgresEngine> app) : TwoInstancesTests(app), IClassFixture<AppFixture<PostgresEngine>>;
 
-public sealed class TwoInstancesTestsOnMySql(MySqlAppFixture app) : TwoInstancesTests(app), IClassFixture<MySqlAppFixture>;
+public sealed class TwoInstancesTestsOnMySql(AppFixture<MySqlEngine> app) : TwoInstancesTests(app), IClassFixture<AppFixture<MySqlEngine>>;

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace UserPages.Tests.Infrastructure;
 
 /// <summary>
-/// The whole app in Production mode over a fresh, migrated database: one per test class. Subclasses pick the engine.
+/// The whole app in Production mode over a fresh, migrated database: one per test class. <see cref="AppFixture{TEngine}"/>
+/// and the like pick the engine.
 /// </summary>
 public abstract class AppFixture : IAsyncLifetime
 {
@@ -73,10 +74,11 @@ public abstract class AppFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The app over its embedded default, a SQLite file of its own.</summary>
-public sealed class SqliteAppFixture : AppFixture
+/// <summary>The app over a database of <typeparamref name="TEngine"/>.</summary>
+public class AppFixture<TEngine> : AppFixture
+    where TEngine : ITestEngine
 {
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
 }
 
 /// <summary>The app with every log entry it writes kept, at the levels its own configuration enables.</summary>
@@ -88,27 +90,9 @@ public abstract class LoggedAppFixture : AppFixture
         builder.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(Logs)));
 }
 
-public sealed class SqliteLoggedAppFixture : LoggedAppFixture
+/// <summary>The logged app over a database of <typeparamref name="TEngine"/>.</summary>
+public sealed class LoggedAppFixture<TEngine> : LoggedAppFixture
+    where TEngine : ITestEngine
 {
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
-}
-
-public sealed class PostgresLoggedAppFixture : LoggedAppFixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
-}
-
-public sealed class MySqlLoggedAppFixture : LoggedAppFixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
-}
-
-public sealed class PostgresAppFixture : AppFixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
-}
-
-public sealed class MySqlAppFixture : AppFixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
 }

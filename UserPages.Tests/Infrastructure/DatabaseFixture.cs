@@ -1,6 +1,9 @@
 namespace UserPages.Tests.Infrastructure;
 
-/// <summary>A fresh, migrated database without the web app, for data-layer tests. Subclasses pick the engine.</summary>
+/// <summary>
+/// A fresh, migrated database without the web app, for data-layer tests. <see cref="DatabaseFixture{TEngine}"/> picks
+/// the engine.
+/// </summary>
 public abstract class DatabaseFixture : IAsyncLifetime
 {
     public TestDatabase Db { get; private set; } = null!;
@@ -22,17 +25,9 @@ public abstract class DatabaseFixture : IAsyncLifetime
     }
 }
 
-public sealed class SqliteDatabaseFixture : DatabaseFixture
+/// <summary>A database of <typeparamref name="TEngine"/>.</summary>
+public sealed class DatabaseFixture<TEngine> : DatabaseFixture
+    where TEngine : ITestEngine
 {
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
-}
-
-public sealed class PostgresDatabaseFixture : DatabaseFixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
-}
-
-public sealed class MySqlDatabaseFixture : DatabaseFixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
 }

@@ -134,11 +134,11 @@ public abstract class ConcurrentSignupTests(LoggedAppFixture app)
     }
 }
 
-public sealed class ConcurrentSignupTestsOnSqlite(SqliteLoggedAppFixture app)
-    : ConcurrentSignupTests(app), IClassFixture<SqliteLoggedAppFixture>;
+public sealed class ConcurrentSignupTestsOnSqlite(LoggedAppFixture<SqliteEngine> app)
+    : ConcurrentSignupTests(app), IClassFixture<LoggedAppFixture<SqliteEngine>>;
 
-public sealed class ConcurrentSignupTestsOnPostgres(PostgresLoggedAppFixture app)
-    : ConcurrentSignupTests(app), IClassFixture<PostgresLoggedAppFixture>;
+public sealed class ConcurrentSignupTestsOnPostgres(LoggedAppFixture<PostgresEngine> app)
+    : ConcurrentSignupTests(app), IClassFixture<LoggedAppFixture<PostgresEngine>>;
 
-public sealed class ConcurrentSignupTestsOnMySql(MySqlLoggedAppFixture app)
-    : ConcurrentSignupTests(app), IClassFixture<MySqlLoggedAppFixture>;
+public sealed class ConcurrentSignupTestsOnMySql(LoggedAppFixture<MySqlEngine> app)
+    : ConcurrentSignupTests(app), IClassFixture<LoggedAppFixture<MySqlEngine>>;

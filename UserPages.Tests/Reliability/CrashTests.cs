@@ -92,4 +92,4 @@ public abstract class CrashTests(DatabaseFixture database)
     }
 }
 
-public sealed class CrashTestsOnSqlite(SqliteDatabaseFixture database) : CrashTests(database), IClassFixture<SqliteDatabaseFixture>;
+public sealed class CrashTestsOnSqlite(DatabaseFixture<SqliteEngine> database) : CrashTests(database), IClassFixture<DatabaseFixture<SqliteEngine>>;

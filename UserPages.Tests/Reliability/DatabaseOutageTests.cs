@@ -132,5 +132,5 @@ public abstract class DatabaseOutageTests(DatabaseFixture database)
     }
 }
 
-public sealed class DatabaseOutageTestsOnSqlite(SqliteDatabaseFixture database)
-    : DatabaseOutageTests(database), IClassFixture<SqliteDatabaseFixture>;
+public sealed class DatabaseOutageTestsOnSqlite(DatabaseFixture<SqliteEngine> database)
+    : DatabaseOutageTests(database), IClassFixture<DatabaseFixture<SqliteEngine>>;

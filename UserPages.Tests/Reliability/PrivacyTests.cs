@@ -32,4 +32,4 @@ public abstract class PrivacyTests(LoggedAppFixture app)
     }
 }
 
-public sealed class PrivacyTestsOnSqlite(SqliteLoggedAppFixture app) : PrivacyTests(app), IClassFixture<SqliteLoggedAppFixture>;
+public sealed class PrivacyTestsOnSqlite(LoggedAppFixture<SqliteEngine> app) : PrivacyTests(app), IClassFixture<LoggedAppFixture<SqliteEngine>>;

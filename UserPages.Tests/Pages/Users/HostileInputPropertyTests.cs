@@ -203,4 +203,4 @@ public abstract partial class HostileInputPropertyTests(AppFixture app)
     private static partial Regex PolicyEmail();
 }
 
-public sealed class HostileInputPropertyTestsOnSqlite(SqliteAppFixture app) : HostileInputPropertyTests(app), IClassFixture<SqliteAppFixture>;
+public sealed class HostileInputPropertyTestsOnSqlite(AppFixture<SqliteEngine> app) : HostileInputPropertyTests(app), IClassFixture<AppFixture<SqliteEngine>>;

@@ -239,4 +239,4 @@ public abstract class HostileInputTests(AppFixture app)
     }
 }
 
-public sealed class HostileInputTestsOnSqlite(SqliteAppFixture app) : HostileInputTests(app), IClassFixture<SqliteAppFixture>;
+public sealed class HostileInputTestsOnSqlite(AppFixture<SqliteEngine> app) : HostileInputTests(app), IClassFixture<AppFixture<SqliteEngine>>;

@@ -30,6 +30,12 @@ public abstract class ListingTests(ListingTests.Fixture app)
         }
     }
 
+    public sealed class Fixture<TEngine> : Fixture
+        where TEngine : ITestEngine
+    {
+        protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
+    }
+
     [SkippableFact]
     public async Task Root_redirects_to_the_listing()
     {
@@ -194,23 +200,8 @@ public abstract class ListingTests(ListingTests.Fixture app)
     }
 }
 
-public sealed class SqliteListingFixture : ListingTests.Fixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
-}
+public sealed class ListingTestsOnSqlite(ListingTests.Fixture<SqliteEngine> app) : ListingTests(app), IClassFixture<ListingTests.Fixture<SqliteEngine>>;
 
-public sealed class ListingTestsOnSqlite(SqliteListingFixture app) : ListingTests(app), IClassFixture<SqliteListingFixture>;
+public sealed class ListingTestsOnPostgres(ListingTests.Fixture<PostgresEngine> app) : ListingTests(app), IClassFixture<ListingTests.Fixture<PostgresEngine>>;
 
-public sealed class PostgresListingFixture : ListingTests.Fixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
-}
-
-public sealed class ListingTestsOnPostgres(PostgresListingFixture app) : ListingTests(app), IClassFixture<PostgresListingFixture>;
-
-public sealed class MySqlListingFixture : ListingTests.Fixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
-}
-
-public sealed class ListingTestsOnMySql(MySqlListingFixture app) : ListingTests(app), IClassFixture<MySqlListingFixture>;
+public sealed class ListingTestsOnMySql(ListingTests.Fixture<MySqlEngine> app) : ListingTests(app), IClassFixture<ListingTests.Fixture<MySqlEngine>>;

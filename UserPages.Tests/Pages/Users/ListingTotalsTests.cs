@@ -34,6 +34,12 @@ public abstract class ListingTotalsTests(ListingTotalsTests.Fixture app)
         }
     }
 
+    public sealed class Fixture<TEngine> : Fixture
+        where TEngine : ITestEngine
+    {
+        protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
+    }
+
     [SkippableFact]
     public async Task Total_matches_a_real_count_after_seeding_and_after_a_signup()
     {
@@ -89,23 +95,8 @@ public abstract class ListingTotalsTests(ListingTotalsTests.Fixture app)
     }
 }
 
-public sealed class SqliteListingTotalsFixture : ListingTotalsTests.Fixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
-}
+public sealed class ListingTotalsTestsOnSqlite(ListingTotalsTests.Fixture<SqliteEngine> app) : ListingTotalsTests(app), IClassFixture<ListingTotalsTests.Fixture<SqliteEngine>>;
 
-public sealed class ListingTotalsTestsOnSqlite(SqliteListingTotalsFixture app) : ListingTotalsTests(app), IClassFixture<SqliteListingTotalsFixture>;
+public sealed class ListingTotalsTestsOnPostgres(ListingTotalsTests.Fixture<PostgresEngine> app) : ListingTotalsTests(app), IClassFixture<ListingTotalsTests.Fixture<PostgresEngine>>;
 
-public sealed class PostgresListingTotalsFixture : ListingTotalsTests.Fixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
-}
-
-public sealed class ListingTotalsTestsOnPostgres(PostgresListingTotalsFixture app) : ListingTotalsTests(app), IClassFixture<PostgresListingTotalsFixture>;
-
-public sealed class MySqlListingTotalsFixture : ListingTotalsTests.Fixture
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateMySqlAsync();
-}
-
-public sealed class ListingTotalsTestsOnMySql(MySqlListingTotalsFixture app) : ListingTotalsTests(app), IClassFixture<MySqlListingTotalsFixture>;
+public sealed class ListingTotalsTestsOnMySql(ListingTotalsTests.Fixture<MySqlEngine> app) : ListingTotalsTests(app), IClassFixture<ListingTotalsTests.Fixture<MySqlEngine>>;

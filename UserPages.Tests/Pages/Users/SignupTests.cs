@@ -141,8 +141,8 @@ public abstract class SignupTests(AppFixture app)
     }
 }
 
-public sealed class SignupTestsOnSqlite(SqliteAppFixture app) : SignupTests(app), IClassFixture<SqliteAppFixture>;
+public sealed class SignupTestsOnSqlite(AppFixture<SqliteEngine> app) : SignupTests(app), IClassFixture<AppFixture<SqliteEngine>>;
 
-public sealed class SignupTestsOnPostgres(PostgresAppFixture app) : SignupTests(app), IClassFixture<PostgresAppFixture>;
+public sealed class SignupTestsOnPostgres(AppFixture<PostgresEngine> app) : SignupTests(app), IClassFixture<AppFixture<PostgresEngine>>;
 
-public sealed class SignupTestsOnMySql(MySqlAppFixture app) : SignupTests(app), IClassFixture<MySqlAppFixture>;
+public sealed class SignupTestsOnMySql(AppFixture<MySqlEngine> app) : SignupTests(app), IClassFixture<AppFixture<MySqlEngine>>;
