@@ -46,7 +46,7 @@ public sealed class LocalMariaDb : LocalServer
     public static async Task<LocalMariaDb> StartNewAsync((string Server, string Installer) binaries)
     {
         var server = new LocalMariaDb(binaries.Server, binaries.Installer);
-        try
+        return await SetUpAsync(server, async () =>
         {
             await RunAsync(
                 server._installer, "--no-defaults", $"--datadir={server.DataDirectory}", $"--user={Environment.UserName}",
@@ -58,13 +58,7 @@ public sealed class LocalMariaDb : LocalServer
             await connection.OpenAsync();
             await using var command = new MySqlCommand($"ALTER USER 'root'@'localhost' IDENTIFIED BY '{Password}'", connection);
             await command.ExecuteNonQueryAsync();
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        });
     }
 
     public override Task StartAsync() => StartAsync(Password);

@@ -49,17 +49,11 @@ public sealed class LocalPostgres : LocalServer
     public static async Task<LocalPostgres> StartNewAsync(string binaries)
     {
         var server = new LocalPostgres(binaries);
-        try
+        return await SetUpAsync(server, async () =>
         {
             await server.InitializeAsync();
             await server.StartAsync();
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        });
     }
 
     private async Task InitializeAsync()
@@ -99,7 +93,10 @@ public sealed class LocalPostgres : LocalServer
             LogFile);
     }
 
-    public override Task StopAsync() => RunAsPostgresAsync("pg_ctl", "stop", "-w", "-D", DataDirectory, "-m", "fast");
+    // A server that never started (initdb failed) or is stopped already has no pid file, and pg_ctl would fail on it.
+    public override Task StopAsync() => File.Exists(Path.Combine(DataDirectory, "postmaster.pid"))
+        ? RunAsPostgresAsync("pg_ctl", "stop", "-w", "-D", DataDirectory, "-m", "fast")
+        : Task.CompletedTask;
 
     // SIGQUIT is PostgreSQL's immediate shutdown, sent directly: pg_ctl takes longer than a test host about to be
     // killed may have.

@@ -52,6 +52,33 @@ public abstract class LocalServer : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// Runs a new server's set-up; when it fails, removes the half-made server and rethrows the set-up's own failure,
+    /// which says why (a clean-up that trips over the half-made server once replaced it and the cause was lost).
+    /// </summary>
+    protected static async Task<T> SetUpAsync<T>(T server, Func<Task> setUp)
+        where T : LocalServer
+    {
+        try
+        {
+            await setUp();
+            return server;
+        }
+        catch (Exception failure)
+        {
+            try
+            {
+                await server.DisposeAsync();
+            }
+            catch (Exception cleanup)
+            {
+                throw new AggregateException($"The server in {server.Directory} did not start, and removing it failed too.", failure, cleanup);
+            }
+
+            throw;
+        }
+    }
+
     /// <summary>Runs a command to completion and fails with its output when it fails.</summary>
     protected static async Task RunAsync(string file, params string[] args)
     {
