@@ -68,6 +68,7 @@ public abstract class MigrateCommandTests<TEngine> : IAsyncLifetime
 
         Assert.Equal(0, down.ExitCode);
         Assert.Contains("Rolled back 2026112501 Create users table", down.Output, StringComparison.Ordinal);
+        Assert.Contains("Schema is at version 0.", down.Output, StringComparison.Ordinal);
         Assert.Equal(0, (await _db.Migrator.StatusAsync()).CurrentVersion);
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(async () =>
         {
@@ -84,7 +85,7 @@ public abstract class MigrateCommandTests<TEngine> : IAsyncLifetime
     [SkippableFact]
     public async Task Down_to_an_unknown_version_fails_with_one_line_and_changes_nothing()
     {
-        var known = string.Join(", ", (await _db.Migrator.UpAsync(default)).Select(m => m.Version));
+        var known = string.Join(", ", (await _db.Migrator.UpAsync(default)).Migrations.Select(m => m.Version));
 
         var result = await AppProcess.RunAsync(_db.Settings, "migrate", "down", "--to", "123");
 
@@ -248,6 +249,7 @@ public sealed class MigrateCommandTestsOnPostgres : ServerMigrateCommandTests<Po
         var down = await AppProcess.RunAsync(Db.Settings, "migrate", "down", "--to", "2026112505");
 
         Assert.Equal(0, down.ExitCode);
+        Assert.Contains("Schema is at version 2026112505.", down.Output, StringComparison.Ordinal);
         Assert.Equal(["", ""], await SearchIndexOptionsAsync());
     }
 

@@ -35,14 +35,13 @@ internal static class MigrateCommands
 
     private static async Task<int> UpAsync(SchemaMigrator migrator, CancellationToken cancellationToken)
     {
-        var applied = await migrator.UpAsync(cancellationToken);
-        foreach (var migration in applied)
+        var run = await migrator.UpAsync(cancellationToken);
+        foreach (var migration in run.Migrations)
         {
             Console.WriteLine($"Applied {migration}");
         }
 
-        var version = (await migrator.StatusAsync()).CurrentVersion;
-        Console.WriteLine(applied.Count == 0 ? $"Schema is up to date at version {version}." : $"Schema is at version {version}.");
+        Console.WriteLine(run.Migrations.Count == 0 ? $"Schema is up to date at version {run.Version}." : $"Schema is at version {run.Version}.");
         return 0;
     }
 
@@ -71,12 +70,13 @@ internal static class MigrateCommands
 
     private static async Task<int> DownAsync(SchemaMigrator migrator, long version, CancellationToken cancellationToken)
     {
-        foreach (var migration in await migrator.DownAsync(version, cancellationToken))
+        var run = await migrator.DownAsync(version, cancellationToken);
+        foreach (var migration in run.Migrations)
         {
             Console.WriteLine($"Rolled back {migration}");
         }
 
-        Console.WriteLine($"Schema is at version {(await migrator.StatusAsync()).CurrentVersion}.");
+        Console.WriteLine($"Schema is at version {run.Version}.");
         return 0;
     }
 }

@@ -12,6 +12,9 @@ public sealed record MigrationEntry(long Version, string Description)
     public override string ToString() => $"{Version} {Description}";
 }
 
+/// <summary>What a migrate run did: the migrations it applied or rolled back, in that order, and the version it left.</summary>
+public sealed record MigrationRun(IReadOnlyList<MigrationEntry> Migrations, long Version);
+
 /// <summary>Where the schema stands: the applied version and what is still to run.</summary>
 public sealed record MigrationStatus(long CurrentVersion, IReadOnlyList<MigrationEntry> Applied, IReadOnlyList<MigrationEntry> Pending);
 
@@ -34,18 +37,18 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
     }
 
     /// <summary>Applies every pending migration; answers those applied, in order (none when already current).</summary>
-    public async Task<IReadOnlyList<MigrationEntry>> UpAsync(CancellationToken cancellationToken)
+    public async Task<MigrationRun> UpAsync(CancellationToken cancellationToken)
     {
         await database.Dialect.PrepareDatabaseAsync(database.ConnectionString, cancellationToken);
         await using var migrationLock = await AcquireLockAsync(cancellationToken);
         using var runner = CreateRunner(database.ConnectionString);
         var pending = Read(runner).Pending;
         runner.GetRequiredService<IMigrationRunner>().MigrateUp();
-        return pending;
+        return new MigrationRun(pending, Read(runner).CurrentVersion);
     }
 
     /// <summary>Rolls back every applied migration above <paramref name="version"/>; answers those rolled back, newest first.</summary>
-    public async Task<IReadOnlyList<MigrationEntry>> DownAsync(long version, CancellationToken cancellationToken)
+    public async Task<MigrationRun> DownAsync(long version, CancellationToken cancellationToken)
     {
         await using var migrationLock = await AcquireLockAsync(cancellationToken);
         using var runner = CreateRunner(database.ConnectionString);
@@ -57,7 +60,7 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
         }
 
         runner.GetRequiredService<IMigrationRunner>().MigrateDown(version);
-        return status.Applied.Where(m => m.Version > version).Reverse().ToList();
+        return new MigrationRun(status.Applied.Where(m => m.Version > version).Reverse().ToList(), Read(runner).CurrentVersion);
     }
 
     /// <summary>Reads the schema state without changing anything (a missing SQLite file reads as empty).</summary>

@@ -14,7 +14,7 @@ public static partial class StartupSchemaCheck
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupSchemaCheck));
         if (app.Environment.IsDevelopment())
         {
-            foreach (var migration in await migrator.UpAsync(app.Lifetime.ApplicationStopping))
+            foreach (var migration in (await migrator.UpAsync(app.Lifetime.ApplicationStopping)).Migrations)
             {
                 LogApplied(logger, migration.Version, migration.Description);
             }
