@@ -5,12 +5,13 @@ using UserPages.Tests.Infrastructure;
 namespace UserPages.Tests.Hosting;
 
 /// <summary>Signups are limited per client address: the next post is a friendly 429 with Retry-After, nothing stored.</summary>
-public abstract class SignupRateLimitTests(SignupRateLimitTests.Fixture app)
+public abstract class SignupRateLimitTests(AppFixture app)
 {
     public const int Limit = 3;
 
     /// <summary>Three signups per address per hour, so a test never waits for a window to pass.</summary>
-    public abstract class Fixture : AppFixture
+    public sealed class Fixture<TEngine> : AppFixture<TEngine>
+        where TEngine : ITestEngine
     {
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
         {
@@ -20,12 +21,6 @@ public abstract class SignupRateLimitTests(SignupRateLimitTests.Fixture app)
         };
 
         protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseTestPeerAddress();
-    }
-
-    public sealed class Fixture<TEngine> : Fixture
-        where TEngine : ITestEngine
-    {
-        protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
     }
 
     [Fact]

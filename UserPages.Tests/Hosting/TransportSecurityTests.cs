@@ -8,13 +8,14 @@ namespace UserPages.Tests.Hosting;
 /// Behind a TLS-terminating proxy: forwarded headers are believed from the configured proxy only, and then HTTPS
 /// redirection, HSTS and Secure cookies follow the client's real scheme.
 /// </summary>
-public abstract class TransportSecurityTests(TransportSecurityTests.Fixture app)
+public abstract class TransportSecurityTests(AppFixture app)
 {
     public const string Proxy = "10.1.2.3";
     public const string Stranger = "203.0.113.7";
 
     /// <summary>The app as deployed behind a proxy at 10.1.2.3 that forwards to it over http, public port 443.</summary>
-    public abstract class Fixture : AppFixture
+    public sealed class Fixture<TEngine> : AppFixture<TEngine>
+        where TEngine : ITestEngine
     {
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
         {
@@ -24,12 +25,6 @@ public abstract class TransportSecurityTests(TransportSecurityTests.Fixture app)
         };
 
         protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseTestPeerAddress();
-    }
-
-    public sealed class Fixture<TEngine> : Fixture
-        where TEngine : ITestEngine
-    {
-        protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
     }
 
     [Fact]

@@ -9,14 +9,15 @@ namespace UserPages.Tests.Pages.Users;
 /// The listing over a database of its own: 120 users with known join dates, so order, paging, search and masking are
 /// checked against what is really stored.
 /// </summary>
-public abstract class ListingTests(ListingTests.Fixture app)
+public abstract class ListingTests(AppFixture app)
 {
     public const int Seeded = 120;
 
     /// <summary>Seeds the class's database once: user000 (oldest) to user119 (newest), one minute apart.</summary>
-    public abstract class Fixture : AppFixture
+    public sealed class Fixture<TEngine> : AppFixture<TEngine>
+        where TEngine : ITestEngine
     {
-        public static readonly DateTime Start = new(2025, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        private static readonly DateTime Start = new(2025, 1, 1, 12, 0, 0, DateTimeKind.Utc);
 
         protected override async Task OnMigratedAsync()
         {
@@ -28,12 +29,6 @@ public abstract class ListingTests(ListingTests.Fixture app)
             await Db.Users.ImportAsync(unit, users, default);
             await unit.CommitAsync(default);
         }
-    }
-
-    public sealed class Fixture<TEngine> : Fixture
-        where TEngine : ITestEngine
-    {
-        protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
     }
 
     [SkippableFact]

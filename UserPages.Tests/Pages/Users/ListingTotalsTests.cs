@@ -9,7 +9,7 @@ namespace UserPages.Tests.Pages.Users;
 /// The listing's totals and search over more users than a search counts: the total the database maintains beside the
 /// table, the capped match count, and the search index, all kept current by the writes themselves.
 /// </summary>
-public abstract class ListingTotalsTests(ListingTotalsTests.Fixture app)
+public abstract class ListingTotalsTests(AppFixture app)
 {
     // More matches for "crowd" than a search counts, and more than the repository lists straight from the search
     // index's candidates, so a common term takes the other path (the rows next to the cursor).
@@ -18,7 +18,8 @@ public abstract class ListingTotalsTests(ListingTotalsTests.Fixture app)
     private const int IndexModelLimit = UserPages.Pages.Users.IndexModel.MatchCountLimit;
 
     /// <summary>Seeds crowd0000 to crowd5999 before the app starts.</summary>
-    public abstract class Fixture : AppFixture
+    public sealed class Fixture<TEngine> : AppFixture<TEngine>
+        where TEngine : ITestEngine
     {
         protected override async Task OnMigratedAsync()
         {
@@ -32,12 +33,6 @@ public abstract class ListingTotalsTests(ListingTotalsTests.Fixture app)
 
             await unit.CommitAsync(default);
         }
-    }
-
-    public sealed class Fixture<TEngine> : Fixture
-        where TEngine : ITestEngine
-    {
-        protected override Task<TestDatabase> CreateDatabaseAsync() => TEngine.CreateDatabaseAsync();
     }
 
     [SkippableFact]
