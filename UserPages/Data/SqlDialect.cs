@@ -34,6 +34,15 @@ public abstract class SqlDialect
 
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>The length of the pieces the search indexes are made of (FTS5 trigram, pg_trgm), in characters.</summary>
+    public const int TrigramLength = 3;
+
+    /// <summary>
+    /// Whether a term is long enough to contain a trigram, counting characters as the indexes do (code points: an
+    /// emoji is one); a shorter term could only be found by reading every row.
+    /// </summary>
+    public static bool HasTrigram(string term) => term.EnumerateRunes().Skip(TrigramLength - 1).Any();
+
     /// <summary>
     /// A query for the ids (column <c>candidate_id</c>) that may match a search, from a search index of the engine's own,
     /// binding <c>@SearchIndexQuery</c> to <see cref="SearchIndexQuery"/>; null where the LIKE filter uses an index by

@@ -59,7 +59,7 @@ public sealed class SqliteDialect : SqlDialect
 
     // The FTS5 trigram index (migration IndexUserSearch) finds candidates for terms of three characters or more; a
     // shorter term has no trigram to look up, so it would fall back to a scan; the listing page refuses such terms
-    // (IndexModel.SearchMinLength, docs/performance.md).
+    // (IndexModel, docs/performance.md).
     public override string? SearchCandidatesSql(string search) =>
         HasTrigram(search) ? "SELECT rowid AS candidate_id FROM users_search WHERE users_search MATCH @SearchIndexQuery" : null;
 
@@ -184,8 +184,6 @@ public sealed class SqliteDialect : SqlDialect
         command.CommandText = "SELECT 1 FROM pragma_table_info('VersionInfo') WHERE name = 'Description'";
         return command.ExecuteScalar() is not null;
     }
-
-    private static bool HasTrigram(string search) => search.EnumerateRunes().Skip(2).Any();
 
     private static string DatabaseFile(string connectionString) => new SqliteConnectionStringBuilder(connectionString).DataSource;
 }

@@ -11,7 +11,7 @@ public sealed class IndexModel(Database database, UserRepository users, TimeProv
 
     // The search indexes (migration IndexUserSearch) work on three-character pieces; a shorter term could only be
     // found by reading every row, about half a second at a million users, so it is refused instead.
-    public const int SearchMinLength = 3;
+    public const int SearchMinLength = SqlDialect.TrigramLength;
     public const int SearchMaxLength = 100;
 
     /// <summary>A search counts its matches up to here; past it the page says "more than".</summary>
@@ -31,21 +31,16 @@ public sealed class IndexModel(Database database, UserRepository users, TimeProv
     public async Task<IActionResult> OnGetAsync(string? q, string? before, string? after, CancellationToken cancellationToken)
     {
         Search = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        // Characters as the index counts them (code points: an emoji is one), the maximum as the box's maxlength does.
-        SearchError = Search switch
+        // The maximum counted as the box's maxlength does; the form comes back without a term that long.
+        if (Search is { Length: > SearchMaxLength })
         {
-            null => null,
-            { Length: > SearchMaxLength } => $"A search is at most {SearchMaxLength} characters long.",
-            _ when Search.EnumerateRunes().Count() < SearchMinLength => $"Type at least {SearchMinLength} characters to search.",
-            _ => null,
-        };
-        if (SearchError is not null)
+            Search = null;
+            return RefusedSearch($"A search is at most {SearchMaxLength} characters long.");
+        }
+
+        if (Search is not null && !SqlDialect.HasTrigram(Search))
         {
-            // The form comes back with the term to correct, unless it is too long to be worth sending back.
-            Search = Search!.Length > SearchMaxLength ? null : Search;
-            var page = Page();
-            page.StatusCode = StatusCodes.Status400BadRequest;
-            return page;
+            return RefusedSearch($"Type at least {SearchMinLength} characters to search.");
         }
 
         ListingCursor? older = null, newer = null;
@@ -63,5 +58,13 @@ public sealed class IndexModel(Database database, UserRepository users, TimeProv
             : Listing is { Older: null, Newer: null } ? Listing.Users.Count
             : await users.CountMatchesAsync(unit, Search, MatchCountLimit, cancellationToken);
         return Page();
+    }
+
+    private PageResult RefusedSearch(string message)
+    {
+        SearchError = message;
+        var page = Page();
+        page.StatusCode = StatusCodes.Status400BadRequest;
+        return page;
     }
 }
