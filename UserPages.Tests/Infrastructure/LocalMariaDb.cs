@@ -24,6 +24,13 @@ public sealed class LocalMariaDb : LocalServer
 
     private string LogFile => Path.Combine(Directory, "server.log");
 
+    /// <summary>
+    /// The server's own temporary directory. Every mariadbd deletes all <c>#sql*</c> files in its tmpdir when it
+    /// starts, so servers sharing /tmp delete each other's temporary tables: a bootstrap running beside the outage
+    /// tests' second server failed with "Unknown table 'mysql.tmp_user_sys'".
+    /// </summary>
+    private string TemporaryDirectory => Path.Combine(Directory, "tmp");
+
     public override string ConnectionString => new MySqlConnectionStringBuilder
     {
         Server = "127.0.0.1",
@@ -48,9 +55,10 @@ public sealed class LocalMariaDb : LocalServer
         var server = new LocalMariaDb(binaries.Server, binaries.Installer);
         return await SetUpAsync(server, async () =>
         {
+            System.IO.Directory.CreateDirectory(server.TemporaryDirectory);
             await RunAsync(
-                server._installer, "--no-defaults", $"--datadir={server.DataDirectory}", $"--user={Environment.UserName}",
-                "--auth-root-authentication-method=normal", "--skip-test-db");
+                server._installer, "--no-defaults", $"--datadir={server.DataDirectory}", $"--tmpdir={server.TemporaryDirectory}",
+                $"--user={Environment.UserName}", "--auth-root-authentication-method=normal", "--skip-test-db");
             await server.StartAsync(password: "");
 
             // Freshly installed, root has no password; give it one so wrong credentials can be told apart.
@@ -70,6 +78,7 @@ public sealed class LocalMariaDb : LocalServer
         {
             "--no-defaults",
             $"--datadir={DataDirectory}",
+            $"--tmpdir={TemporaryDirectory}",
             $"--port={Port}",
             "--bind-address=127.0.0.1",
             // Not UTC on purpose: created_at must come out in UTC whatever the server's time zone.
