@@ -13,6 +13,12 @@ public static class Scenario
 
     public static readonly ViewportSize Phone = new() { Width = 375, Height = 740 };
 
+    /// <summary>
+    /// How long a step may wait: generous for a loaded 2-core CI machine (a page load once took over 10 s there while
+    /// servers for three engines were busy); a missing element still fails with its screenshot, only later.
+    /// </summary>
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
+
     public static string ResultsDirectory => Path.Combine(AppContext.BaseDirectory, "TestResults", "browser");
 
     public static async Task RunAsync(
@@ -33,9 +39,7 @@ public static class Scenario
             TimezoneId = "UTC",
             ColorScheme = ColorScheme.Light,
         });
-        // Generous for a loaded 2-core CI machine (a page load once took over 10 s there while servers for three
-        // engines were busy); a missing element still fails with its screenshot, only later.
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout((float)StepTimeout.TotalMilliseconds);
         var page = await context.NewPageAsync();
         var problems = WatchForProblems(page, app.Address);
         try

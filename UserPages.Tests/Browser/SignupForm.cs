@@ -39,7 +39,7 @@ public sealed class SignupForm(IPage page)
         try
         {
             var response = await page.RunAndWaitForResponseAsync(action, r => r.Request.Method == "POST");
-            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await loaded.Task.WaitAsync(Scenario.StepTimeout);
             return response;
         }
         finally
