@@ -5,6 +5,7 @@ using UserPages.Cli;
 using UserPages.Data;
 using UserPages.Health;
 using UserPages.Hosting;
+using UserPages.Schema;
 
 // The pages are written in English: numbers and dates render the same whatever the server's locale.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.GetCultureInfo("en-US");
@@ -17,7 +18,7 @@ if (CommandLine.IsCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
-builder.Services.AddUserPagesData(builder.Configuration);
+builder.Services.AddUserPagesData(builder.Configuration, builder.Environment.ContentRootPath).AddSchemaMigrator();
 builder.Services.AddSecurityHeaders(builder.Configuration);
 builder.Services.AddTransportSecurity(builder.Configuration);
 builder.Services.AddRequestLimits(builder.Configuration);
@@ -32,8 +33,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Si
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabaseHealth();
-builder.Services.AddSingleton<SignupWriter>();
-builder.Services.AddHostedService(services => services.GetRequiredService<SignupWriter>());
+builder.Services.AddHostedService<SignupWriterService>();
 
 var app = builder.Build();
 

@@ -2,6 +2,7 @@ using Dapper;
 using MySqlConnector;
 using Npgsql;
 using UserPages.Data;
+using UserPages.Schema;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Cli;
@@ -115,7 +116,11 @@ public abstract class MigrateCommandTests<TEngine> : IAsyncLifetime
         var script = await AppProcess.RunAsync(_db.Settings, "migrate", "script");
         Assert.Equal(0, script.ExitCode);
 
-        await _db.Database.Dialect.PrepareDatabaseAsync(_db.Database.ConnectionString, default);
+        if (_db.Provider == DatabaseProvider.Sqlite)
+        {
+            await _db.Migrator.CreateSqliteFileAsync(default);
+        }
+
         await using (var connection = await _db.Database.OpenAsync(default))
         await using (var command = connection.CreateCommand())
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dapper;
 using UserPages.Data;
+using UserPages.Schema;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Cli;

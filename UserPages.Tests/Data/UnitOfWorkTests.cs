@@ -130,7 +130,7 @@ public abstract class UnitOfWorkTests(DatabaseFixture db)
     private async Task<User?> FindAsync(string name)
     {
         await using var unit = await Db.Database.BeginReadAsync(default);
-        return await Db.Users.FindByUsernameAsync(unit, name, default);
+        return await Db.FindUserAsync(name);
     }
 }
 

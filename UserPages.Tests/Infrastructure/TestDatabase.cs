@@ -1,9 +1,9 @@
 using System.Data.Common;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
+using Dapper;
 using MySqlConnector;
 using Npgsql;
 using UserPages.Data;
+using UserPages.Schema;
 
 namespace UserPages.Tests.Infrastructure;
 
@@ -17,9 +17,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Provider = provider;
         ConnectionString = connectionString;
         _drop = drop;
-        Database = new Database(
-            Options.Create(new DatabaseOptions { Provider = provider, ConnectionString = connectionString }),
-            new TestHostEnvironment());
+        Database = new Database(new DatabaseOptions { Provider = provider, ConnectionString = connectionString });
         Migrator = new SchemaMigrator(Database);
     }
 
@@ -83,6 +81,16 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(provider, connectionString, async () => await ExecuteAsync(provider, serverConnectionString, drop));
     }
 
+    /// <summary>A user by name regardless of case, as the unique index compares them; null when there is none.</summary>
+    public async Task<User?> FindUserAsync(string username)
+    {
+        await using var unit = await Database.BeginReadAsync(default);
+        return await unit.Connection.QuerySingleOrDefaultAsync<User>(
+            "SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users WHERE lower(username) = @name",
+            new { name = username.ToLowerInvariant() },
+            unit.Transaction);
+    }
+
     public ValueTask DisposeAsync() => _drop();
 
     private static async Task ExecuteAsync(DatabaseProvider provider, string serverConnectionString, string sql)
@@ -95,17 +103,5 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
-    }
-
-    private sealed class TestHostEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = Environments.Production;
-
-        public string ApplicationName { get; set; } = "UserPages";
-
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } =
-            new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using UserPages.Hosting;
+using UserPages.Data;
+using UserPages.Schema;
 
 namespace UserPages.Cli;
 
@@ -33,7 +34,7 @@ public static class CommandLine
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        builder.Services.AddUserPagesData(builder.Configuration);
+        builder.Services.AddUserPagesData(builder.Configuration, builder.Environment.ContentRootPath).AddSchemaMigrator();
         return builder.Build();
     }
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using UserPages.Data;
+using UserPages.Schema;
 
 namespace UserPages.Cli;
 

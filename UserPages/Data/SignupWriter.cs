@@ -8,10 +8,12 @@ namespace UserPages.Data;
 /// waiting in the queue, inserts each under its own savepoint (a taken name undoes only that insert) and commits them
 /// together; each caller gets its own exact result, and only after the commit that made it durable.
 /// </summary>
-public sealed class SignupWriter(Database database, UserRepository users) : BackgroundService
+public sealed class SignupWriter(Database database, UserRepository users)
 {
     // Enough to absorb a burst; a larger group only makes its first caller wait longer.
     private const int MaxGroupSize = 256;
+
+    private const string BeforeThisSignup = "signup";
 
     private readonly Channel<PendingSignup> _queue = Channel.CreateUnbounded<PendingSignup>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -25,7 +27,8 @@ public sealed class SignupWriter(Database database, UserRepository users) : Back
         return await pending.Result.Task.WaitAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Commits queued signups, group by group, until <paramref name="stoppingToken"/> fires.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         var group = new List<PendingSignup>(MaxGroupSize);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
@@ -48,7 +51,14 @@ public sealed class SignupWriter(Database database, UserRepository users) : Back
             await using var unit = await database.BeginWriteAsync(cancellationToken);
             for (var i = 0; i < group.Count; i++)
             {
-                results[i] = await unit.InSavepointAsync(() => users.AddAsync(unit, group[i].User, cancellationToken), cancellationToken);
+                await unit.SavepointAsync(BeforeThisSignup, cancellationToken);
+                results[i] = await users.AddAsync(unit, group[i].User, cancellationToken);
+                if (!results[i].Added)
+                {
+                    await unit.RollbackToSavepointAsync(BeforeThisSignup, cancellationToken);
+                }
+
+                await unit.ReleaseSavepointAsync(BeforeThisSignup, cancellationToken);
             }
 
             await unit.CommitAsync(cancellationToken);

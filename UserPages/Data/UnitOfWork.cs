@@ -28,30 +28,24 @@ public sealed class UnitOfWork : IAsyncDisposable
     internal SqlDialect Dialect { get; }
 
     /// <summary>
-    /// Marks the unit as failed after an expected error (such as a unique violation) so it can only roll back; on
-    /// PostgreSQL the transaction is aborted at that point anyway, and every engine must behave the same.
+    /// After a statement failed in an expected way (a unique violation) the unit can only roll back, as PostgreSQL's
+    /// aborted transaction can: every engine behaves the same. Rolling back to a savepoint taken before the statement
+    /// makes it whole again.
     /// </summary>
     internal void MarkRollbackOnly() => _rollbackOnly = true;
 
-    /// <summary>
-    /// Runs one step under a savepoint: if the step hits an expected failure (and marks the unit rollback-only), only
-    /// that step is undone and the unit can go on and commit the others. This is what lets a group commit answer every
-    /// signup in it on its own.
-    /// </summary>
-    internal async Task<T> InSavepointAsync<T>(Func<Task<T>> step, CancellationToken cancellationToken)
-    {
-        const string Savepoint = "unit_step";
-        await _transaction.SaveAsync(Savepoint, cancellationToken);
-        var result = await step();
-        if (_rollbackOnly)
-        {
-            await _transaction.RollbackAsync(Savepoint, cancellationToken);
-            _rollbackOnly = false;
-        }
+    /// <summary>Marks a point that <see cref="RollbackToSavepointAsync"/> can return to, undoing only what came after it.</summary>
+    public Task SavepointAsync(string name, CancellationToken cancellationToken) => _transaction.SaveAsync(name, cancellationToken);
 
-        await _transaction.ReleaseAsync(Savepoint, cancellationToken);
-        return result;
+    /// <summary>Undoes everything since the savepoint, a failed statement included, and keeps the unit going.</summary>
+    public async Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken)
+    {
+        await _transaction.RollbackAsync(name, cancellationToken);
+        _rollbackOnly = false;
     }
+
+    /// <summary>Forgets the savepoint, keeping what was done since.</summary>
+    public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => _transaction.ReleaseAsync(name, cancellationToken);
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,9 @@
 using System.Data.Common;
+using System.Text.RegularExpressions;
 using Dapper;
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
+using Npgsql;
 
 namespace UserPages.Data;
 
@@ -9,39 +13,90 @@ public sealed record ListingQuery(string? Search, ListingCursor? Before, Listing
 /// <summary>One page of the listing, newest first, with the cursors of the neighbouring pages if there are any.</summary>
 public sealed record ListingPage(IReadOnlyList<User> Users, ListingCursor? Older, ListingCursor? Newer);
 
-/// <summary>The <c>users</c> table: parameterized SQL through Dapper, always inside the caller's unit of work.</summary>
-public sealed class UserRepository
+/// <summary>
+/// The <c>users</c> table: parameterized SQL through Dapper, always inside the caller's unit of work. Statements the
+/// engines write alike are here; those they write differently are in <see cref="SqlDialect"/>.
+/// </summary>
+public sealed partial class UserRepository
 {
-    private const string UserColumns = "id AS Id, username AS Username, email AS Email, created_at AS CreatedAt";
-    private const string SelectUser = $"SELECT {UserColumns} FROM users";
+    public const string GetUserById = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM users
+        WHERE id = @Id
+        """;
+
+    /// <summary>Every user, read from the count the database keeps beside the table (migration CountUsersInARow).</summary>
+    public const string CountUsers = """
+        SELECT total FROM user_count
+        """;
+
+    public const string MaxUserId = """
+        SELECT COALESCE(MAX(id), 0) FROM users
+        """;
+
+    /// <summary>A page of the listing, newest first, older than the cursor.</summary>
+    public const string ListOlder = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM users
+        WHERE created_at <= @At AND (created_at < @At OR id < @Id)
+        ORDER BY created_at DESC, id DESC
+        LIMIT @Limit
+        """;
+
+    /// <summary>A page of the listing, oldest first, newer than the cursor.</summary>
+    public const string ListNewer = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM users
+        WHERE created_at >= @At AND (created_at > @At OR id > @Id)
+        ORDER BY created_at ASC, id ASC
+        LIMIT @Limit
+        """;
 
     // '!' rather than '\' as the LIKE escape: MySQL would need the backslash itself escaped in the literal.
-    private const string SearchFilter = "(lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')";
 
-    // "created_at <= @At" gives every engine a plain range to seek in the index; the rest breaks ties by id.
-    private const string OlderThanCursor = "created_at <= @At AND (created_at < @At OR id < @Id)";
-    private const string NewerThanCursor = "created_at >= @At AND (created_at > @At OR id > @Id)";
-    private const string NewestFirst = "ORDER BY created_at DESC, id DESC";
-    private const string OldestFirst = "ORDER BY created_at ASC, id ASC";
+    /// <summary>A page of a search (username or email contains the term), newest first, older than the cursor.</summary>
+    public const string SearchOlder = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM users
+        WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+          AND created_at <= @At AND (created_at < @At OR id < @Id)
+        ORDER BY created_at DESC, id DESC
+        LIMIT @Limit
+        """;
 
-    // How a search with a search index is listed. Through the index's candidates, the cost grows with their number
-    // (read each row, check it, sort them all); walking the listing index from the cursor, it grows with the rows
-    // walked before a page is full, about (page size × table size / candidates). So a term with fewer candidates than
-    // the square root of (page size × table size) is listed from them, and a commoner one by the walk, which gives up
-    // after twice that many rows (matches bunched in older rows) and falls back to the candidates.
-    // Measured at 1M users: "hopper" (33k matches) took ~100 ms through the candidates, ~7 ms walking.
-    private static int CandidateLimit(int pageSize, long tableSize) => (int)Math.Sqrt((pageSize + 1.0) * tableSize);
+    /// <summary>A page of a search, oldest first, newer than the cursor.</summary>
+    public const string SearchNewer = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM users
+        WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+          AND created_at >= @At AND (created_at > @At OR id > @Id)
+        ORDER BY created_at ASC, id ASC
+        LIMIT @Limit
+        """;
+
+    /// <summary>The users a search matches, counted up to <c>@Limit</c>.</summary>
+    public const string CountMatches = """
+        SELECT COUNT(*) FROM (
+            SELECT 1
+            FROM users
+            WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+            LIMIT @Limit) AS matches
+        """;
+
+    // The first page is "older than the end of time", so it runs the same statement as every later page.
+    private static readonly ListingCursor EndOfTime = new(new DateTime(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc), long.MaxValue);
 
     public async Task<AddUserResult> AddAsync(UnitOfWork unit, NewUser user, CancellationToken cancellationToken)
     {
         try
         {
             var id = await unit.Connection.ExecuteScalarAsync<long>(
-                new CommandDefinition(unit.Dialect.InsertUserSql, user, unit.Transaction, cancellationToken: cancellationToken));
+                new CommandDefinition(unit.Dialect.InsertUser, user, unit.Transaction, cancellationToken: cancellationToken));
             return AddUserResult.Created(id);
         }
-        catch (DbException exception) when (TakenField(unit.Dialect, exception) is { } field)
+        catch (DbException exception) when (TakenField(exception) is { } field)
         {
+            // PostgreSQL aborts the transaction here; every engine behaves the same until the caller rolls back.
             unit.MarkRollbackOnly();
             return AddUserResult.Taken(field);
         }
@@ -55,7 +110,9 @@ public sealed class UserRepository
             return;
         }
 
-        // The statement is built from parameter names only ("(@u0, @e0, @c0), ..."); the values travel as parameters.
+        // Generated, as the one exception to written-out SQL: the number of rows varies, and one statement of many
+        // rows is what makes seeding a million users take seconds. It is built from parameter names only
+        // ("(@u0, @e0, @c0), ..."); the values travel as parameters.
         var parameters = new DynamicParameters();
         var rows = new string[users.Count];
         for (var i = 0; i < users.Count; i++)
@@ -63,7 +120,7 @@ public sealed class UserRepository
             rows[i] = $"(@u{i}, @e{i}, @c{i})";
             parameters.Add($"u{i}", users[i].Username);
             parameters.Add($"e{i}", users[i].Email.ToLowerInvariant());
-            parameters.Add($"c{i}", unit.Dialect.ToDbTime(users[i].CreatedAt));
+            parameters.Add($"c{i}", DbTime(users[i].CreatedAt));
         }
 
         await unit.Connection.ExecuteAsync(new CommandDefinition(
@@ -74,32 +131,13 @@ public sealed class UserRepository
     }
 
     public Task<long> MaxIdAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
-        unit.Connection.ExecuteScalarAsync<long>(
-            new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM users", transaction: unit.Transaction, cancellationToken: cancellationToken));
+        unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(MaxUserId, transaction: unit.Transaction, cancellationToken: cancellationToken));
 
     public Task<User?> GetByIdAsync(UnitOfWork unit, long id, CancellationToken cancellationToken) =>
-        unit.Connection.QuerySingleOrDefaultAsync<User>(
-            new CommandDefinition($"{SelectUser} WHERE id = @id", new { id }, unit.Transaction, cancellationToken: cancellationToken));
+        unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(GetUserById, new { Id = id }, unit.Transaction, cancellationToken: cancellationToken));
 
-    /// <summary>Finds a user by name regardless of case, as the unique index compares them.</summary>
-    public Task<User?> FindByUsernameAsync(UnitOfWork unit, string username, CancellationToken cancellationToken) =>
-        unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            $"{SelectUser} WHERE lower(username) = @username",
-            new { username = username.ToLowerInvariant() },
-            unit.Transaction,
-            cancellationToken: cancellationToken));
-
-    public Task<User?> FindByEmailAsync(UnitOfWork unit, string email, CancellationToken cancellationToken) =>
-        unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            $"{SelectUser} WHERE email = @email",
-            new { email = email.ToLowerInvariant() },
-            unit.Transaction,
-            cancellationToken: cancellationToken));
-
-    /// <summary>Every user, read from the count the database keeps beside the table (migration CountUsersInARow).</summary>
     public Task<long> CountAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
-        unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT total FROM user_count", transaction: unit.Transaction, cancellationToken: cancellationToken));
+        unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(CountUsers, transaction: unit.Transaction, cancellationToken: cancellationToken));
 
     /// <summary>
     /// The users a search matches, counted up to <paramref name="limit"/> + 1: enough to say "more than limit" without
@@ -107,56 +145,28 @@ public sealed class UserRepository
     /// </summary>
     public Task<long> CountMatchesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM (SELECT 1 FROM {SearchSource(unit.Dialect, search)} WHERE {SearchFilter} LIMIT @Limit) AS matches",
-            new { Pattern = ContainsPattern(search), SearchIndexQuery = unit.Dialect.SearchIndexQuery(search), Limit = limit + 1 },
+            UsesSearchIndex(unit, search) ? SqliteDialect.CountMatches : CountMatches,
+            new { Pattern = ContainsPattern(search), Match = SqliteDialect.MatchQuery(search), Limit = limit + 1 },
             unit.Transaction,
             cancellationToken: cancellationToken));
 
     public async Task<ListingPage> ListAsync(UnitOfWork unit, ListingQuery query, CancellationToken cancellationToken)
     {
-        var goingNewer = query.After is not null;
+        var newer = query.After is not null;
         var cursor = query.After ?? query.Before;
-        var order = goingNewer ? OldestFirst : NewestFirst;
-        string[] cursorFilter = cursor is null ? [] : [goingNewer ? NewerThanCursor : OlderThanCursor];
-        var parameters = new
+        var from = cursor ?? EndOfTime;
+        var parameters = new DynamicParameters(new
         {
+            At = DbTime(from.CreatedAt),
+            from.Id,
+            Limit = query.PageSize + 1, // one row more than the page tells whether another page lies beyond it
             Pattern = ContainsPattern(query.Search),
-            SearchIndexQuery = query.Search is null ? null : unit.Dialect.SearchIndexQuery(query.Search),
-            At = cursor is { } c ? unit.Dialect.ToDbTime(c.CreatedAt) : null,
-            Id = cursor?.Id,
-            Limit = query.PageSize + 1,
-        };
+            Match = query.Search is null ? null : SqliteDialect.MatchQuery(query.Search),
+        });
 
-        // Assembled from the constants above and computed numbers; every value from the request travels as a parameter.
-        // One row more than the page tells whether another page lies beyond it.
-        List<User> rows;
-        if (query.Search is null)
-        {
-            rows = await QueryAsync(unit, $"{SelectUser}{Where(cursorFilter)} {order} LIMIT @Limit", parameters, cancellationToken);
-        }
-        else if (unit.Dialect.SearchCandidatesSql(query.Search) is null)
-        {
-            rows = await QueryAsync(unit, $"{SelectUser}{Where([SearchFilter, .. cursorFilter])} {order} LIMIT @Limit", parameters, cancellationToken);
-        }
-        else if (CandidateLimit(query.PageSize, await CountAsync(unit, cancellationToken)) is var limit
-            && await CountCandidatesAsync(unit, query.Search, limit, cancellationToken) <= limit)
-        {
-            rows = await QueryAsync(unit, CandidatesPageSql(unit.Dialect, query.Search, cursorFilter, order), parameters, cancellationToken);
-        }
-        else
-        {
-            // Where the walk gives up, found through the listing index alone; the walk itself stops at a full page.
-            var floor = await unit.Connection.ExecuteScalarAsync<object?>(new CommandDefinition(
-                $"SELECT created_at FROM users{Where(cursorFilter)} {order} LIMIT 1 OFFSET {2 * limit}", parameters, unit.Transaction, cancellationToken: cancellationToken));
-            var walk = new DynamicParameters(parameters);
-            walk.Add("Floor", floor);
-            string[] floorFilter = floor is null ? [] : [goingNewer ? "created_at <= @Floor" : "created_at >= @Floor"];
-            rows = await QueryAsync(unit, $"{SelectUser}{Where([SearchFilter, .. cursorFilter, .. floorFilter])} {order} LIMIT @Limit", walk, cancellationToken);
-            if (rows.Count <= query.PageSize && floor is not null)
-            {
-                rows = await QueryAsync(unit, CandidatesPageSql(unit.Dialect, query.Search, cursorFilter, order), parameters, cancellationToken);
-            }
-        }
+        var rows = query.Search is null
+            ? await QueryAsync(unit, newer ? ListNewer : ListOlder, parameters, cancellationToken)
+            : await SearchAsync(unit, query.Search, query.PageSize, newer, parameters, cancellationToken);
 
         var more = rows.Count > query.PageSize;
         if (more)
@@ -164,7 +174,7 @@ public sealed class UserRepository
             rows.RemoveAt(rows.Count - 1);
         }
 
-        if (goingNewer)
+        if (newer)
         {
             rows.Reverse();
         }
@@ -175,30 +185,84 @@ public sealed class UserRepository
         }
 
         // Coming from a newer page means one exists, and the same for older; the extra row answers the other side.
-        return goingNewer
+        return newer
             ? new ListingPage(rows, ListingCursor.For(rows[^1]), more ? ListingCursor.For(rows[0]) : null)
             : new ListingPage(rows, more ? ListingCursor.For(rows[^1]) : null, cursor is null ? null : ListingCursor.For(rows[0]));
     }
 
-    private static string CandidatesPageSql(SqlDialect dialect, string search, string[] cursorFilter, string order) =>
-        $"SELECT {UserColumns} FROM {SearchSource(dialect, search)}{Where([SearchFilter, .. cursorFilter])} {order} LIMIT @Limit";
+    private async Task<List<User>> SearchAsync(
+        UnitOfWork unit, string search, int pageSize, bool newer, DynamicParameters parameters, CancellationToken cancellationToken)
+    {
+        var (path, walkLength) = await ChooseSearchPathAsync(unit, search, pageSize, cancellationToken);
+        if (path == SearchPath.Candidates)
+        {
+            return await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken);
+        }
 
-    /// <summary>The search index's candidates for a term, counted up to <paramref name="limit"/> + 1 (index only, no rows read).</summary>
-    private static Task<long> CountCandidatesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
-        unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM ({unit.Dialect.SearchCandidatesSql(search)} LIMIT @Limit) AS candidates",
-            new { SearchIndexQuery = unit.Dialect.SearchIndexQuery(search), Limit = limit + 1 },
+        if (path == SearchPath.Filter)
+        {
+            return await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken);
+        }
+
+        // The walk stops at a full page, or where it gives up; past that point the candidates list the page instead.
+        parameters.Add("Skip", walkLength);
+        var floor = await unit.Connection.ExecuteScalarAsync<object?>(new CommandDefinition(
+            newer ? SqliteDialect.WalkLimitNewer : SqliteDialect.WalkLimitOlder, parameters, unit.Transaction, cancellationToken: cancellationToken));
+        if (floor is null)
+        {
+            return await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken);
+        }
+
+        parameters.Add("Floor", floor);
+        var rows = await QueryAsync(unit, newer ? SqliteDialect.WalkNewer : SqliteDialect.WalkOlder, parameters, cancellationToken);
+        return rows.Count > pageSize
+            ? rows
+            : await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken);
+    }
+
+    private enum SearchPath
+    {
+        /// <summary>The LIKE filter over the table: the engine's own index serves it (PostgreSQL) or nothing can (MariaDB).</summary>
+        Filter,
+
+        /// <summary>SQLite: read the search index's candidates, check and sort them all.</summary>
+        Candidates,
+
+        /// <summary>SQLite: walk the listing index from the cursor, checking each row, until a page is full.</summary>
+        Walk,
+    }
+
+    /// <summary>
+    /// How a search is listed: a rare term from its candidates, a common one by a walk of at most twice the candidate
+    /// limit. Why, with the measurements: docs/performance.md#how-a-search-is-listed.
+    /// </summary>
+    private async Task<(SearchPath Path, int WalkLength)> ChooseSearchPathAsync(
+        UnitOfWork unit, string search, int pageSize, CancellationToken cancellationToken)
+    {
+        if (!UsesSearchIndex(unit, search))
+        {
+            return (SearchPath.Filter, 0);
+        }
+
+        var limit = (int)Math.Sqrt((pageSize + 1.0) * await CountAsync(unit, cancellationToken));
+        var candidates = await unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            SqliteDialect.CountCandidates,
+            new { Match = SqliteDialect.MatchQuery(search), Limit = limit + 1 },
             unit.Transaction,
             cancellationToken: cancellationToken));
+        return candidates <= limit ? (SearchPath.Candidates, 0) : (SearchPath.Walk, 2 * limit);
+    }
 
-    private static async Task<List<User>> QueryAsync(UnitOfWork unit, string sql, object parameters, CancellationToken cancellationToken) =>
+    // PostgreSQL's pg_trgm indexes serve LIKE by themselves and MariaDB has none; SQLite's FTS5 index is asked
+    // directly, and only for a term long enough to hold a trigram.
+    private static bool UsesSearchIndex(UnitOfWork unit, string search) => unit.Dialect is SqliteDialect && SqlDialect.HasTrigram(search);
+
+    private static async Task<List<User>> QueryAsync(UnitOfWork unit, string sql, DynamicParameters parameters, CancellationToken cancellationToken) =>
         (await unit.Connection.QueryAsync<User>(new CommandDefinition(sql, parameters, unit.Transaction, cancellationToken: cancellationToken))).AsList();
 
-    private static string Where(string[] filters) => filters.Length == 0 ? "" : " WHERE " + string.Join(" AND ", filters);
-
-    /// <summary>The rows a search looks at: the engine's search-index candidates where it has them, else the table.</summary>
-    private static string SearchSource(SqlDialect dialect, string search) =>
-        dialect.SearchCandidatesSql(search) is { } candidates ? $"({candidates}) AS candidates JOIN users ON id = candidate_id" : "users";
+    // created_at is a "timestamp without time zone" holding UTC on PostgreSQL, and Npgsql only sends an Unspecified
+    // DateTime to it; SQLite and MySqlConnector send the same text either way.
+    private static DateTime DbTime(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Unspecified);
 
     private static string? ContainsPattern(string? search) =>
         search is null
@@ -207,18 +271,31 @@ public sealed class UserRepository
                 .Replace("%", "!%", StringComparison.Ordinal)
                 .Replace("_", "!_", StringComparison.Ordinal) + "%";
 
-    private static UserField? TakenField(SqlDialect dialect, DbException exception)
+    /// <summary>The field a unique violation is about, from the constraint's name (never from the value, which is user input).</summary>
+    private static UserField? TakenField(DbException exception)
     {
-        if (!dialect.IsUniqueViolation(exception, out var constraint))
+        var constraint = exception switch
         {
-            return null;
-        }
-
-        if (constraint.Contains("username", StringComparison.OrdinalIgnoreCase))
+            // "UNIQUE constraint failed: users.email" or "... index 'ux_users_username_ci'".
+            SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteUnique or SqlitePrimaryKey } => exception.Message,
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres => postgres.ConstraintName,
+            // "Duplicate entry 'value' for key 'name'".
+            MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry } => DuplicateKey().Match(exception.Message).Groups["key"].Value,
+            _ => null,
+        };
+        return constraint switch
         {
-            return UserField.Username;
-        }
-
-        return constraint.Contains("email", StringComparison.OrdinalIgnoreCase) ? UserField.Email : null;
+            null => null,
+            _ when constraint.Contains("username", StringComparison.OrdinalIgnoreCase) => UserField.Username,
+            _ when constraint.Contains("email", StringComparison.OrdinalIgnoreCase) => UserField.Email,
+            _ => null,
+        };
     }
+
+    private const int SqliteConstraint = 19;
+    private const int SqliteUnique = 2067;
+    private const int SqlitePrimaryKey = 1555;
+
+    [GeneratedRegex("for key '(?<key>[^']*)'$")]
+    private static partial Regex DuplicateKey();
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using UserPages.Data;
+using UserPages.Schema;
 
 namespace UserPages.Health;
 
@@ -11,16 +12,23 @@ namespace UserPages.Health;
 /// </summary>
 public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage) : IHealthCheck
 {
+    /// <summary>
+    /// SQLite's write probe: committed, it writes pages to the WAL and leaves the schema as it was, so it fails on a
+    /// read-only or full disk. On the servers, committing a write unit is proof enough.
+    /// </summary>
+    public const string SqliteWriteProbe = """
+        CREATE TABLE healthz_write_probe (id INTEGER); DROP TABLE healthz_write_probe;
+        """;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var probe = outage.IsActive ? database.Dialect.WriteProbeSql : null;
+            var probe = outage.IsActive && database.Provider == DatabaseProvider.Sqlite ? SqliteWriteProbe : null;
             await using var unit = probe is null
                 ? await database.BeginReadAsync(cancellationToken)
                 : await database.BeginWriteAsync(cancellationToken);
-            var version = await unit.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                database.Dialect.SchemaVersionSql, transaction: unit.Transaction, cancellationToken: cancellationToken)) ?? 0;
+            var version = await SchemaVersion.ReadAsync(database, unit, cancellationToken);
             if (probe is not null)
             {
                 await unit.Connection.ExecuteAsync(new CommandDefinition(probe, transaction: unit.Transaction, cancellationToken: cancellationToken));

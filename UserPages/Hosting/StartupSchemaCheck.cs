@@ -1,4 +1,4 @@
-using UserPages.Data;
+using UserPages.Schema;
 
 namespace UserPages.Hosting;
 

@@ -122,7 +122,7 @@ public abstract partial class HostileInputPropertyTests(AppFixture app)
         var folded = await client.SignUpAsync($"\uFB01nn-{suffix}", $"\uFB01nn-{suffix}\uFF20example.com");
         Assert.Equal(HttpStatusCode.Redirect, folded.StatusCode);
         await using var unit = await app.Db.Database.BeginReadAsync(default);
-        var stored = await app.Db.Users.FindByUsernameAsync(unit, $"finn-{suffix}", default);
+        var stored = await app.Db.FindUserAsync($"finn-{suffix}");
         Assert.Equal($"finn-{suffix}@example.com", stored?.Email);
 
         // A Cyrillic "а" is not a compatibility form of "a": refused, never a second "alice".
@@ -135,7 +135,7 @@ public abstract partial class HostileInputPropertyTests(AppFixture app)
     {
         var normalized = username.Normalize(NormalizationForm.FormKC).Trim();
         await using var unit = await app.Db.Database.BeginReadAsync(default);
-        var stored = await app.Db.Users.FindByUsernameAsync(unit, normalized, default);
+        var stored = await app.Db.FindUserAsync(normalized);
         Assert.True(stored is not null, $"302 but no row for {context}");
         Assert.Equal(normalized, stored.Username);
         Assert.Matches(PolicyUsername(), stored.Username);

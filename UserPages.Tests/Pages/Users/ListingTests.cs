@@ -167,7 +167,7 @@ public abstract class ListingTests(AppFixture app)
     public async Task Details_page_shows_one_user_with_a_masked_email()
     {
         await using var unit = await app.Db.Database.BeginReadAsync(default);
-        var user = (await app.Db.Users.FindByUsernameAsync(unit, "user042", default))!;
+        var user = (await app.Db.FindUserAsync("user042"))!;
 
         var page = await HtmlPage.GetAsync(app.CreateClient(), $"/users/{user.Id}");
 

@@ -38,7 +38,7 @@ public abstract class SignupTests(AppFixture app)
         Assert.Null(again.Text(".flash"));
 
         await using var unit = await app.Db.Database.BeginReadAsync(default);
-        var stored = await app.Db.Users.FindByUsernameAsync(unit, name, default);
+        var stored = await app.Db.FindUserAsync(name);
         Assert.NotNull(stored);
         Assert.Equal(name, stored.Username);
         Assert.Equal($"{name.ToLowerInvariant()}@example.com", stored.Email);

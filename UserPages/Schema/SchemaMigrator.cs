@@ -2,9 +2,11 @@ using System.Reflection;
 using FluentMigrator.Runner;
 using FluentMigrator.Runner.Logging;
 using FluentMigrator.Runner.Processors;
+using Microsoft.Data.Sqlite;
+using UserPages.Data;
 using UserPages.Migrations;
 
-namespace UserPages.Data;
+namespace UserPages.Schema;
 
 /// <summary>A migration by version and description.</summary>
 public sealed record MigrationEntry(long Version, string Description)
@@ -19,8 +21,8 @@ public sealed record MigrationRun(IReadOnlyList<MigrationEntry> Migrations, long
 public sealed record MigrationStatus(long CurrentVersion, IReadOnlyList<MigrationEntry> Applied, IReadOnlyList<MigrationEntry> Pending);
 
 /// <summary>
-/// Runs the FluentMigrator migrations against the configured database. FluentMigrator does not lock, so every run
-/// that changes the schema holds the engine's migration lock: two deploy jobs at once apply each migration once.
+/// Runs the FluentMigrator migrations against the configured database. Every run that changes the schema holds the
+/// <see cref="MigrationLock"/>: two deploy jobs at once apply each migration once.
 /// </summary>
 public sealed class SchemaMigrator(Database database, Assembly migrations)
 {
@@ -39,8 +41,12 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
     /// <summary>Applies every pending migration; answers those applied, in order (none when already current).</summary>
     public async Task<MigrationRun> UpAsync(CancellationToken cancellationToken)
     {
-        await database.Dialect.PrepareDatabaseAsync(database.ConnectionString, cancellationToken);
-        await using var migrationLock = await AcquireLockAsync(cancellationToken);
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            await CreateSqliteFileAsync(cancellationToken);
+        }
+
+        await using var migrationLock = await MigrationLock.AcquireAsync(database, LockTimeout, cancellationToken);
         using var runner = CreateRunner(database.ConnectionString);
         var pending = Read(runner).Pending;
         runner.GetRequiredService<IMigrationRunner>().MigrateUp();
@@ -50,7 +56,7 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
     /// <summary>Rolls back every applied migration above <paramref name="version"/>; answers those rolled back, newest first.</summary>
     public async Task<MigrationRun> DownAsync(long version, CancellationToken cancellationToken)
     {
-        await using var migrationLock = await AcquireLockAsync(cancellationToken);
+        await using var migrationLock = await MigrationLock.AcquireAsync(database, LockTimeout, cancellationToken);
         using var runner = CreateRunner(database.ConnectionString);
         var status = Read(runner);
         var known = runner.GetRequiredService<IMigrationInformationLoader>().LoadMigrations();
@@ -78,11 +84,53 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
         return Task.CompletedTask;
     }
 
-    private string ReadOnlyConnectionString() =>
-        database.Dialect.ReadOnlyConnectionString(database.ConnectionString) ?? database.ConnectionString;
+    /// <summary>Creates the SQLite file (and its folder) and puts it in WAL mode, a property of the file set once.</summary>
+    internal async Task CreateSqliteFileAsync(CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder(database.ConnectionString) { Mode = SqliteOpenMode.ReadWriteCreate };
+        if (Path.GetDirectoryName(builder.DataSource) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
 
-    private Task<IAsyncDisposable> AcquireLockAsync(CancellationToken cancellationToken) =>
-        database.Dialect.AcquireMigrationLockAsync(database.ConnectionString, LockTimeout, cancellationToken);
+        // Outside any transaction: the journal mode cannot change inside one.
+        await using var connection = new SqliteConnection(builder.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // A connection under which status and script read the current version without changing anything. FluentMigrator
+    // would create a missing version table, so a SQLite database that does not exist yet, or has no complete version
+    // table yet (an empty file, or a first migrate killed before it got that far), reads as an empty one.
+    private string ReadOnlyConnectionString()
+    {
+        if (database.Provider != DatabaseProvider.Sqlite)
+        {
+            return database.ConnectionString;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(database.ConnectionString) { Mode = SqliteOpenMode.ReadOnly };
+        if (!File.Exists(builder.DataSource) || !HasCompleteVersionTable(builder.DataSource))
+        {
+            builder.Mode = SqliteOpenMode.Memory;
+        }
+
+        return builder.ToString();
+    }
+
+    // Looked at through a read-write (never creating) connection: only that one may roll back a hot journal left by
+    // a process killed mid-write, which is restoring the last committed state, not changing it. FluentMigrator builds
+    // its version table in steps, the Description column last; until then no migration can have been recorded.
+    private static bool HasCompleteVersionTable(string file)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadWrite }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM pragma_table_info('VersionInfo') WHERE name = 'Description'";
+        return command.ExecuteScalar() is not null;
+    }
 
     private static MigrationStatus Read(ServiceProvider runner)
     {
@@ -102,7 +150,12 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
             .AddFluentMigratorCore()
             .ConfigureRunner(runner =>
             {
-                database.Dialect.AddMigrationProcessor(runner);
+                _ = database.Provider switch
+                {
+                    DatabaseProvider.Sqlite => runner.AddSQLite(),
+                    DatabaseProvider.Postgres => runner.AddPostgres(),
+                    _ => runner.AddMySql5(),
+                };
                 runner.WithGlobalConnectionString(connectionString).ScanIn(migrations).For.Migrations();
             })
             .Configure<ProcessorOptions>(options => options.PreviewOnly = previewTo is not null)

@@ -1,0 +1,113 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
+using Npgsql;
+using UserPages.Data;
+
+namespace UserPages.Schema;
+
+/// <summary>
+/// The engine's exclusive lock that serialises concurrent <c>migrate</c> runs (FluentMigrator takes none): a file lock
+/// beside the SQLite file, a session advisory lock on PostgreSQL, a named lock on MariaDB. Each is released by the
+/// kernel or the server when its holder dies, so a killed run never leaves the lock behind.
+/// </summary>
+public static class MigrationLock
+{
+    // An arbitrary but fixed advisory-lock key that every UserPages migrate run agrees on ("UserPage").
+    private const long PostgresKey = 0x5573657250616765;
+    private const string MySqlName = "userpages.migrate";
+
+    public const string TryPostgresLock = """
+        SELECT pg_try_advisory_lock(@Key)
+        """;
+
+    public const string WaitForMySqlLock = """
+        SELECT GET_LOCK(@Name, @Seconds)
+        """;
+
+    /// <summary>Takes the lock, waiting up to <paramref name="timeout"/>; dispose the result to release it.</summary>
+    public static Task<IAsyncDisposable> AcquireAsync(Database database, TimeSpan timeout, CancellationToken cancellationToken) =>
+        database.Provider switch
+        {
+            DatabaseProvider.Sqlite => AcquireFileAsync(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource + ".migrate.lock", timeout, cancellationToken),
+            DatabaseProvider.Postgres => AcquirePostgresAsync(database.ConnectionString, timeout, cancellationToken),
+            _ => AcquireMySqlAsync(database.ConnectionString, timeout, cancellationToken),
+        };
+
+    private static async Task<IAsyncDisposable> AcquireFileAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive flock on Unix.
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (IOException exception)
+            {
+                throw Held(exception);
+            }
+        }
+    }
+
+    private static async Task<IAsyncDisposable> AcquirePostgresAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // The lock lives as long as the session; a pooled connection would keep the session (and the lock) after
+        // dispose, so this one is never pooled.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(TryPostgresLock, connection);
+            command.Parameters.AddWithValue("Key", PostgresKey);
+            var deadline = DateTime.UtcNow + timeout;
+            while (!(bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+            {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw Held(null);
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<IAsyncDisposable> AcquireMySqlAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // As on PostgreSQL: held by this session until it closes, so never pooled.
+        var connection = new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = new MySqlCommand(WaitForMySqlLock, connection);
+            command.Parameters.AddWithValue("Name", MySqlName);
+            command.Parameters.AddWithValue("Seconds", (int)Math.Ceiling(timeout.TotalSeconds));
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 1)
+            {
+                throw Held(null);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static TimeoutException Held(Exception? inner) => new("Another migrate run holds the migration lock.", inner);
+}
