@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Data.Common;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
 using Npgsql;
@@ -55,52 +56,42 @@ public static class MigrationLock
         }
     }
 
-    private static async Task<IAsyncDisposable> AcquirePostgresAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        // The lock lives as long as the session; a pooled connection would keep the session (and the lock) after
-        // dispose, so this one is never pooled.
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand(TryPostgresLock, connection);
-            command.Parameters.AddWithValue("Key", PostgresKey);
-            var deadline = DateTime.UtcNow + timeout;
-            while (!(bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+    // The locks on the servers live as long as the session; a pooled connection would keep the session (and the lock)
+    // after dispose, so these connections are never pooled.
+    private static Task<IAsyncDisposable> AcquirePostgresAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken) =>
+        HoldOnSessionAsync(
+            new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString),
+            async connection =>
             {
-                if (DateTime.UtcNow >= deadline)
+                var deadline = DateTime.UtcNow + timeout;
+                while (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(TryPostgresLock, new { Key = PostgresKey }, cancellationToken: cancellationToken)))
                 {
-                    throw Held(null);
+                    if (DateTime.UtcNow >= deadline)
+                    {
+                        return false;
+                    }
+
+                    await Task.Delay(100, cancellationToken);
                 }
 
-                await Task.Delay(100, cancellationToken);
-            }
+                return true;
+            },
+            cancellationToken);
 
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private static Task<IAsyncDisposable> AcquireMySqlAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken) =>
+        HoldOnSessionAsync(
+            new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString),
+            async connection => await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                WaitForMySqlLock, new { Name = MySqlName, Seconds = (int)Math.Ceiling(timeout.TotalSeconds) }, cancellationToken: cancellationToken)) == 1,
+            cancellationToken);
 
-    private static async Task<IAsyncDisposable> AcquireMySqlAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Opens the connection and takes the lock on its session; the open connection is the held lock.</summary>
+    private static async Task<IAsyncDisposable> HoldOnSessionAsync(DbConnection connection, Func<DbConnection, Task<bool>> takeLock, CancellationToken cancellationToken)
     {
-        // As on PostgreSQL: held by this session until it closes, so never pooled.
-        var connection = new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
         try
         {
-            await using var command = new MySqlCommand(WaitForMySqlLock, connection);
-            command.Parameters.AddWithValue("Name", MySqlName);
-            command.Parameters.AddWithValue("Seconds", (int)Math.Ceiling(timeout.TotalSeconds));
-            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 1)
-            {
-                throw Held(null);
-            }
-
-            return connection;
+            await connection.OpenAsync(cancellationToken);
+            return await takeLock(connection) ? connection : throw Held(null);
         }
         catch
         {
