@@ -5,7 +5,7 @@ using UserPages.Data;
 namespace UserPages.Pages.Users;
 
 /// <summary>The public listing: newest first, keyset-paged, searchable by username or email.</summary>
-public sealed class IndexModel(Database database, UserRepository users, TimeProvider clock) : PageModel
+public sealed class ListingModel(Database database, UserRepository users, TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;
 
