@@ -14,6 +14,10 @@ public sealed class ListingModel(IValidator<ListingInput> validator, Database da
     /// <summary>A search counts its matches up to here; past it the page says "more than".</summary>
     public const int MatchCountLimit = 1000;
 
+    /// <summary>The one-time welcome after a signup, which redirects here (Post/Redirect/Get); reading it uses it up.</summary>
+    [TempData]
+    public string? Welcome { get; set; }
+
     public string? Search { get; private set; }
 
     /// <summary>Why the search term cannot be searched for (the page answers 400 and lists no one), or null.</summary>

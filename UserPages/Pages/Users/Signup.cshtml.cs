@@ -43,7 +43,8 @@ public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter 
         }
 
         outage.ReportAnswered();
-        TempData[FlashMessage.Key] = $"Welcome, {Input.Username}! Your account was created.";
+        // Only the listing declares the property: a page that declared it too would use the message up unseen.
+        TempData[nameof(ListingModel.Welcome)] = $"Welcome, {Input.Username}! Your account was created.";
         return RedirectToPage("Listing");
     }
 
