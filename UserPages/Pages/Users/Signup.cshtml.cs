@@ -4,14 +4,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using UserPages.Data;
-using UserPages.Health;
 using UserPages.Hosting;
 
 namespace UserPages.Pages.Users;
 
 /// <summary>GET shows the signup form; POST validates, inserts through the group-committing signup writer and redirects to the listing.</summary>
 [EnableRateLimiting(SignupRateLimiting.Policy)]
-public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter signups, DatabaseOutage outage) : PageModel
+public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter signups) : PageModel
 {
     [BindProperty]
     public SignupInput Input { get; set; } = new();
@@ -42,7 +41,6 @@ public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter 
                 return Form(StatusCodes.Status409Conflict);
         }
 
-        outage.ReportAnswered();
         // Only the listing declares the property: a page that declared it too would use the message up unseen.
         TempData[nameof(ListingModel.Welcome)] = $"Welcome, {Input.Username}! Your account was created.";
         return RedirectToPage("Listing");
