@@ -15,10 +15,6 @@ public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter 
     [BindProperty]
     public SignupInput Input { get; set; } = new();
 
-    public void OnGet()
-    {
-    }
-
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         Input = Input.Normalized();
