@@ -30,6 +30,7 @@ builder.Services.AddRazorPages()
     .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
     .AddViewOptions(options => options.HtmlHelperOptions.ClientValidationEnabled = false);
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+builder.Services.AddFriendlyErrors();
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabaseHealth();

@@ -119,7 +119,7 @@ public abstract class ListingTests(AppFixture app)
     [SkippableFact]
     public async Task A_search_longer_than_the_box_allows_is_refused_with_400_and_not_echoed()
     {
-        var page = await HtmlPage.GetAsync(app.CreateClient(), "/users?q=" + new string('x', UserPages.Pages.Users.IndexModel.SearchMaxLength + 1));
+        var page = await HtmlPage.GetAsync(app.CreateClient(), "/users?q=" + new string('x', UserPages.Pages.Users.ListingValidator.SearchMaxLength + 1));
 
         AssertRefusedSearch(page, "A search is at most 100 characters long.");
         Assert.Equal("", page.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("#q")!.Value);

@@ -15,7 +15,7 @@ public abstract class ListingTotalsTests(AppFixture app)
     // index's candidates, so a common term takes the other path (the rows next to the cursor).
     public const int Seeded = 6000;
 
-    private const int IndexModelLimit = UserPages.Pages.Users.IndexModel.MatchCountLimit;
+    private const int IndexModelLimit = UserPages.Pages.Users.ListingModel.MatchCountLimit;
 
     /// <summary>Seeds crowd0000 to crowd5999 before the app starts.</summary>
     public sealed class Fixture<TEngine> : AppFixture<TEngine>

@@ -1,0 +1,67 @@
+using FluentValidation;
+using FluentValidation.AspNetCore;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using UserPages.Data;
+
+namespace UserPages.Pages.Users;
+
+/// <summary>The public listing: newest first, keyset-paged, searchable by username or email.</summary>
+public sealed class ListingModel(IValidator<ListingInput> validator, Database database, UserRepository users, TimeProvider clock) : PageModel
+{
+    public const int PageSize = 50;
+
+    /// <summary>A search counts its matches up to here; past it the page says "more than".</summary>
+    public const int MatchCountLimit = 1000;
+
+    /// <summary>The one-time welcome after a signup, which redirects here (Post/Redirect/Get); reading it uses it up.</summary>
+    [TempData]
+    public string? Welcome { get; set; }
+
+    public string? Search { get; private set; }
+
+    /// <summary>Why the search term cannot be searched for (the page answers 400 and lists no one), or null.</summary>
+    public string? SearchError =>
+        ModelState.TryGetValue(nameof(ListingInput.Search), out var entry) && entry.Errors is [var error, ..] ? error.ErrorMessage : null;
+
+    public ListingPage Listing { get; private set; } = new([], null, null);
+
+    public long Total { get; private set; }
+
+    public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
+
+    // No prefix: the fields are the query string's own q, before and after, whatever else it holds.
+    public async Task<IActionResult> OnGetAsync([FromQuery(Name = "")] ListingInput input, CancellationToken cancellationToken)
+    {
+        input = input.Normalized();
+        var validation = await validator.ValidateAsync(input, cancellationToken);
+        validation.AddToModelState(ModelState);
+        Search = input.Search;
+        if (SearchError is not null)
+        {
+            // The form comes back without a term longer than the box accepts.
+            if (Search is { Length: > ListingValidator.SearchMaxLength })
+            {
+                Search = null;
+            }
+
+            var page = Page();
+            page.StatusCode = StatusCodes.Status400BadRequest;
+            return page;
+        }
+
+        // A cursor that is not one of ours is not worth a message beside the box: the plain 400 page.
+        if (!ModelState.IsValid)
+        {
+            return BadRequest();
+        }
+
+        await using var unit = await database.BeginReadAsync(cancellationToken);
+        Listing = await users.ListAsync(unit, new ListingQuery(Search, input.Older, input.Newer, PageSize), cancellationToken);
+        Total = Search is null ? await users.CountAsync(unit, cancellationToken)
+            // A search whose matches all fit on one page has counted them already; a rare term is not looked up twice.
+            : Listing is { Older: null, Newer: null } ? Listing.Users.Count
+            : await users.CountMatchesAsync(unit, Search, MatchCountLimit, cancellationToken);
+        return Page();
+    }
+}

@@ -1,0 +1,33 @@
+using FluentValidation;
+using UserPages.Data;
+
+namespace UserPages.Pages.Users;
+
+/// <summary>The rules for the listing's query string; the search box's HTML attributes mirror the term's.</summary>
+public sealed class ListingValidator : AbstractValidator<ListingInput>
+{
+    // The search indexes (migration IndexUserSearch) work on three-character pieces; a shorter term could only be
+    // found by reading every row, about half a second at a million users, so it is refused instead.
+    public const int SearchMinLength = SqlDialect.TrigramLength;
+    public const int SearchMaxLength = 100;
+
+    public ListingValidator()
+    {
+        // The maximum counted as the box's maxlength counts (UTF-16 units), the minimum as the indexes do.
+        RuleFor(input => input.Search).Cascade(CascadeMode.Stop)
+            .MaximumLength(SearchMaxLength).WithMessage($"A search is at most {SearchMaxLength} characters long.")
+            .Must(term => SqlDialect.HasTrigram(term!)).WithMessage($"Type at least {SearchMinLength} characters to search.")
+            .When(input => input.Search is not null);
+
+        // Cursors come from the page's own Older and Newer links, one at a time; anything else was typed or forged.
+        RuleFor(input => input.Before)
+            .Must(text => ListingCursor.TryParse(text, out _)).WithMessage("Not a position in the listing.")
+            .When(input => input.Before is not null);
+        RuleFor(input => input.After)
+            .Must(text => ListingCursor.TryParse(text, out _)).WithMessage("Not a position in the listing.")
+            .When(input => input.After is not null);
+        RuleFor(input => input.After)
+            .Null().WithMessage("A page is older or newer than a position, not both.")
+            .When(input => input.Before is not null);
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text;
+
+namespace UserPages.Pages.Users;
+
+/// <summary>The signup form as posted.</summary>
+public sealed class SignupInput
+{
+    public string? Username { get; set; }
+
+    public string? Email { get; set; }
+
+    /// <summary>
+    /// The form as it will be checked and stored: NFKC-normalised (so look-alike compatibility forms fold together)
+    /// and trimmed; the email lower-cased.
+    /// </summary>
+    public SignupInput Normalized() => new()
+    {
+        Username = Username?.Normalize(NormalizationForm.FormKC).Trim(),
+        Email = Email?.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant(),
+    };
+}

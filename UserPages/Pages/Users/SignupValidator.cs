@@ -1,0 +1,42 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using FluentValidation;
+
+namespace UserPages.Pages.Users;
+
+/// <summary>The rules a signup must meet before any insert; the form's HTML attributes mirror them.</summary>
+public sealed partial class SignupValidator : AbstractValidator<SignupInput>
+{
+    public const int UsernameMinLength = 3;
+    public const int UsernameMaxLength = 40;
+    public const int EmailMaxLength = 255;
+
+    /// <summary>The allowed username characters, as an HTML <c>pattern</c> (anchored by the browser).</summary>
+    public const string UsernameHtmlPattern = @"[A-Za-z0-9._\-]+";
+
+    public SignupValidator()
+    {
+        RuleFor(input => input.Username).Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Enter a username.")
+            .Length(UsernameMinLength, UsernameMaxLength).WithMessage($"A username is {UsernameMinLength} to {UsernameMaxLength} characters long.")
+            .Matches(UsernameCharacters()).WithMessage("Use only letters, digits, '.', '_' and '-' in a username.");
+
+        // ASCII only (after NFKC, so full-width forms still pass): a masked address like "a***@exаmple.com" must not
+        // hide a Cyrillic look-alike, and no mail we would send needs SMTPUTF8. International domains are written in
+        // their xn-- form.
+        RuleFor(input => input.Email).Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Enter an email address.")
+            .MaximumLength(EmailMaxLength).WithMessage($"An email address is at most {EmailMaxLength} characters long.")
+            .Must(email => Ascii.IsValid(email)).WithMessage("Use only plain ASCII characters in an email address (write an international domain in its xn-- form).")
+            .Matches(PlausibleEmail()).WithMessage("Enter an email address like name@example.com.");
+    }
+
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]+\z")]
+    private static partial Regex UsernameCharacters();
+
+    // local@host.domain, the local part exactly what the browser's own <input type=email> accepts (the WHATWG "valid
+    // email address": no spaces, quotes, brackets, backslashes or control characters), the domain letters, digits
+    // and hyphens in two or more labels.
+    [GeneratedRegex(@"\A[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\z")]
+    private static partial Regex PlausibleEmail();
+}
