@@ -16,9 +16,6 @@ public class DatabaseFixture<TEngine>(TestServers servers) : IAsyncLifetime
     /// <summary>The database; a test that reads it while the engine is missing is skipped.</summary>
     public TestDatabase Db => Available(_db);
 
-    /// <summary>The run's shared servers.</summary>
-    protected TestServers Servers => servers;
-
     public virtual async ValueTask InitializeAsync()
     {
         try
