@@ -14,7 +14,8 @@ public class BrowserApp : AppFixture<SqliteEngine>
 {
     private readonly Lazy<Uri> _address;
 
-    public BrowserApp() => _address = new(StartKestrel);
+    public BrowserApp(TestServers servers)
+        : base(servers) => _address = new(StartKestrel);
 
     /// <summary>The server's base address; the first call starts it.</summary>
     public Uri Address => _address.Value;

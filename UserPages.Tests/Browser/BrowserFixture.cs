@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace UserPages.Tests.Browser;
 
@@ -8,7 +6,7 @@ namespace UserPages.Tests.Browser;
 /// One headless Debian Chromium for the whole browser test run (launching one costs about a second); every test
 /// opens its own context, so no cookie, storage or focus leaks between tests.
 /// </summary>
-public sealed class BrowserFixture(IMessageSink diagnostics) : IAsyncLifetime
+public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -20,7 +18,7 @@ public sealed class BrowserFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException(MissingBrowser ?? "Not initialized.");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -34,7 +32,7 @@ public sealed class BrowserFixture(IMessageSink diagnostics) : IAsyncLifetime
             MissingBrowser = reason;
             // Printed once by `dotnet test` (xunit.runner.json turns diagnostic messages on); each test also
             // carries it as its skip reason.
-            diagnostics.OnMessage(new DiagnosticMessage($"Browser tests skipped: {reason}"));
+            TestContext.Current.SendDiagnosticMessage($"Browser tests skipped: {reason}");
             return;
         }
 
@@ -57,7 +55,7 @@ public sealed class BrowserFixture(IMessageSink diagnostics) : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_browser is not null)
         {

@@ -23,7 +23,7 @@ public sealed class KeyboardTests(BrowserFixture browser, BrowserApp app) : ICla
         }
         """;
 
-    [SkippableFact]
+    [Fact]
     public Task Tab_goes_skip_link_then_navigation_then_fields_then_button_each_with_a_visible_focus_ring() => browser.RunAsync(app, async page =>
     {
         await page.GotoAsync("/users/new");
@@ -41,7 +41,7 @@ public sealed class KeyboardTests(BrowserFixture browser, BrowserApp app) : ICla
         Assert.Equal(["Skip to content", "UserPages", "Users", "Sign up", "Username", "Email address", "Create account"], visited);
     });
 
-    [SkippableFact]
+    [Fact]
     public Task The_skip_link_jumps_past_the_navigation_and_the_form_works_from_the_keyboard_alone() => browser.RunAsync(app, async page =>
     {
         var name = SignupClient.UniqueName("keys");

@@ -10,7 +10,7 @@ public sealed class LayoutTests(BrowserFixture browser, BrowserApp app) : IClass
     // The longest name the rules allow, with nowhere to break it.
     private const string LongestName = "Wolfeschlegelsteinhausenbergerdorff-Jr.";
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("phone", "", "")]
     [InlineData("desktop", "", "")]
     [InlineData("desktop", "grace hopper", "grace@")]
@@ -27,7 +27,7 @@ public sealed class LayoutTests(BrowserFixture browser, BrowserApp app) : IClass
         Assert.Equal(before, await LayoutOfTheFormAsync(page));
     }, width == "phone" ? Scenario.Phone : Scenario.Desktop);
 
-    [SkippableFact]
+    [Fact]
     public Task Every_page_fits_a_375px_phone_without_sideways_scrolling() => browser.RunAsync(app, async page =>
     {
         var form = await SignupForm.OpenAsync(page);

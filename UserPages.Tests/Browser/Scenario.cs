@@ -29,7 +29,10 @@ public static class Scenario
         [CallerFilePath] string testFile = "",
         [CallerMemberName] string test = "")
     {
-        Skip.If(browser.MissingBrowser is not null, browser.MissingBrowser);
+        if (browser.MissingBrowser is { } missing)
+        {
+            Assert.Skip(missing);
+        }
 
         await using var context = await browser.Browser.NewContextAsync(new()
         {

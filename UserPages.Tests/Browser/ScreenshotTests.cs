@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using UserPages.Data;
+using UserPages.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace UserPages.Tests.Browser;
@@ -10,7 +11,7 @@ namespace UserPages.Tests.Browser;
 /// <c>USERPAGES_SCREENSHOTS</c> at <c>docs/screenshots/</c> to refresh the committed ones.
 /// </summary>
 [Collection(BrowserTests.Name)]
-public sealed class ScreenshotTests(BrowserFixture browser, ScreenshotTests.PeopleApp app) : IClassFixture<ScreenshotTests.PeopleApp>
+public sealed class ScreenshotTests(BrowserFixture browser, ScreenshotTests.Fixture app) : IClassFixture<ScreenshotTests.Fixture>
 {
     private static readonly string Directory =
         Environment.GetEnvironmentVariable("USERPAGES_SCREENSHOTS") is { Length: > 0 } chosen
@@ -18,9 +19,9 @@ public sealed class ScreenshotTests(BrowserFixture browser, ScreenshotTests.Peop
             : Path.Combine(Scenario.ResultsDirectory, "screenshots");
 
     /// <summary>A few people who joined over the last months, so the listing looks like one in use.</summary>
-    public sealed class PeopleApp : BrowserApp
+    public sealed class Fixture(TestServers servers) : BrowserApp(servers)
     {
-        protected override async Task OnMigratedAsync()
+        protected override Task OnMigratedAsync()
         {
             var now = DateTime.UtcNow;
             ImportedUser[] people =
@@ -33,13 +34,11 @@ public sealed class ScreenshotTests(BrowserFixture browser, ScreenshotTests.Peop
                 new("margaret.h", "margaret@apollo.example", now.AddHours(-5)),
                 new("dennis_r", "dennis@unix.example", now.AddMinutes(-42)),
             ];
-            await using var unit = await Db.Database.BeginWriteAsync(default);
-            await Db.Users.ImportAsync(unit, people, default);
-            await unit.CommitAsync(default);
+            return Db.ImportUsersAsync(people);
         }
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("phone")]
     [InlineData("desktop")]
     public Task Signup_form_form_with_errors_and_listing(string width) => browser.RunAsync(app, async page =>

@@ -9,7 +9,7 @@ namespace UserPages.Tests.Browser;
 [Collection(BrowserTests.Name)]
 public sealed class SignupInBrowserTests(BrowserFixture browser, BrowserApp app) : IClassFixture<BrowserApp>
 {
-    [SkippableFact]
+    [Fact]
     public Task Signing_up_lands_on_the_listing_with_the_welcome_shown_once_and_yourself_on_top() => browser.RunAsync(app, async page =>
     {
         var name = SignupClient.UniqueName("Robin");
@@ -26,7 +26,7 @@ public sealed class SignupInBrowserTests(BrowserFixture browser, BrowserApp app)
         await Expect(page.Locator(".user-list li").First.Locator(".username")).ToHaveTextAsync(name);
     });
 
-    [SkippableFact]
+    [Fact]
     public Task An_empty_form_is_stopped_by_the_browsers_own_validation_without_a_request() => browser.RunAsync(app, async page =>
     {
         var form = await SignupForm.OpenAsync(page);
@@ -42,7 +42,7 @@ public sealed class SignupInBrowserTests(BrowserFixture browser, BrowserApp app)
         Assert.Equal(0, posts);
     });
 
-    [SkippableFact]
+    [Fact]
     public Task The_browser_checks_the_same_rules_as_the_server() => browser.RunAsync(app, async page =>
     {
         var form = await SignupForm.OpenAsync(page);
@@ -60,7 +60,7 @@ public sealed class SignupInBrowserTests(BrowserFixture browser, BrowserApp app)
         Assert.True(await form.Email.EvaluateAsync<bool>("input => input.validity.valid"));
     });
 
-    [SkippableFact]
+    [Fact]
     public Task With_browser_checks_bypassed_the_server_answers_400_with_messages_beside_the_fields_and_focus_on_the_first() => browser.RunAsync(app, async page =>
     {
         var form = await SignupForm.OpenAsync(page);
@@ -79,7 +79,7 @@ public sealed class SignupInBrowserTests(BrowserFixture browser, BrowserApp app)
         await Expect(form.Email).ToHaveValueAsync("nobody");
     });
 
-    [SkippableFact]
+    [Fact]
     public Task When_only_the_email_is_wrong_focus_goes_to_the_email() => browser.RunAsync(app, async page =>
     {
         var form = await SignupForm.OpenAsync(page);
@@ -94,7 +94,7 @@ public sealed class SignupInBrowserTests(BrowserFixture browser, BrowserApp app)
         await Expect(form.Email).ToHaveAccessibleDescriptionAsync(new Regex("^Enter an email address\\."));
     });
 
-    [SkippableFact]
+    [Fact]
     public Task A_username_taken_in_another_letter_case_is_refused_with_409_beside_the_username() => browser.RunAsync(app, async page =>
     {
         var name = SignupClient.UniqueName("Maple");

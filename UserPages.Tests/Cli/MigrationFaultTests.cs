@@ -10,27 +10,24 @@ namespace UserPages.Tests.Cli;
 /// Migrations that fail or are killed: a failure midway leaves the version and the schema unchanged and says why;
 /// a <c>migrate</c> killed with SIGKILL at any moment leaves a consistent schema, and running it again completes.
 /// </summary>
-public abstract class MigrationFaultTests : IAsyncLifetime
+public sealed class MigrationFaultTests : IAsyncDisposable
 {
-    private TestDatabase _db = null!;
+    // A fresh, empty file for each test: several tests start from a database in a state of their own making.
+    private readonly TestDatabase _db = TestDatabase.CreateSqlite();
 
-    protected abstract Task<TestDatabase> CreateDatabaseAsync();
-
-    public async Task InitializeAsync() => _db = await CreateDatabaseAsync();
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
 
     [Fact]
     public async Task A_migration_failing_midway_changes_neither_version_nor_schema_and_names_the_reason()
     {
-        await _db.Migrator.UpAsync(default);
+        await _db.MigrateAsync();
         var schemaBefore = await SchemaAsync();
-        var failing = new SchemaMigrator(_db.Database, typeof(FailsMidway).Assembly);
+        var failing = _db.MigratorFor(typeof(FailsMidway).Assembly);
 
-        var exception = await Assert.ThrowsAnyAsync<Exception>(() => failing.UpAsync(default));
+        var exception = await Assert.ThrowsAnyAsync<Exception>(() => failing.UpAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains(FailsMidway.Reason, exception.ToString(), StringComparison.Ordinal);
-        Assert.Equal(SchemaMigrator.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
+        Assert.Equal(TestDatabase.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
         Assert.Equal(schemaBefore, await SchemaAsync());
     }
 
@@ -52,7 +49,7 @@ public abstract class MigrationFaultTests : IAsyncLifetime
 
         await ExecuteAsync("DROP TABLE leftover;");
         Assert.Equal(0, (await AppProcess.RunAsync(_db.Settings, "migrate")).ExitCode);
-        Assert.Equal(SchemaMigrator.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
+        Assert.Equal(TestDatabase.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
     }
 
     private static readonly (long Version, string Table)[] TableCreatedBy =
@@ -97,7 +94,7 @@ public abstract class MigrationFaultTests : IAsyncLifetime
 
             var rerun = await AppProcess.RunAsync(db.Settings, "migrate");
             Assert.True(rerun.ExitCode == 0, rerun.Error);
-            Assert.Equal(SchemaMigrator.LatestVersion, (await db.Migrator.StatusAsync()).CurrentVersion);
+            Assert.Equal(TestDatabase.LatestVersion, (await db.Migrator.StatusAsync()).CurrentVersion);
             await using var unit = await db.Database.BeginWriteAsync(default);
             Assert.True((await db.Users.AddAsync(unit, new NewUser("after-kill", "after-kill@example.com"), default)).Added);
         }
@@ -128,13 +125,8 @@ public abstract class MigrationFaultTests : IAsyncLifetime
 
     private Task<List<string>> SchemaAsync() => SchemaAsync(_db);
 
-    private static async Task<List<string>> SchemaAsync(TestDatabase db)
-    {
-        await using var unit = await db.Database.BeginReadAsync(default);
-        var names = await unit.Connection.QueryAsync<string>(
-            "SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name; ", transaction: unit.Transaction);
-        return names.ToList();
-    }
+    private static Task<List<string>> SchemaAsync(TestDatabase db) =>
+        db.QueryAsync<string>("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name; ");
 
     private async Task ExecuteAsync(string sql)
     {
@@ -142,9 +134,4 @@ public abstract class MigrationFaultTests : IAsyncLifetime
         await connection.OpenAsync();
         await connection.ExecuteAsync(sql);
     }
-}
-
-public sealed class MigrationFaultTestsOnSqlite : MigrationFaultTests
-{
-    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
 }

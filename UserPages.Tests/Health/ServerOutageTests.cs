@@ -1,5 +1,4 @@
 using System.Net;
-using UserPages.Data;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Health;
@@ -8,34 +7,33 @@ namespace UserPages.Tests.Health;
 /// The database server goes away under a running app and comes back: pages answer a friendly 503, /healthz turns
 /// unhealthy, and the app serves again by itself once the server is back, with no restart.
 /// </summary>
-public abstract class ServerOutageTests(ServerOutageTests.Fixture app)
+public abstract class ServerOutageTests<TEngine>(ServerOutageTests<TEngine>.Fixture app) : IClassFixture<ServerOutageTests<TEngine>.Fixture>
+    where TEngine : IServerEngine
 {
     /// <summary>The app over a server of the class's own, which the test stops and starts.</summary>
-    public abstract class Fixture : AppFixture
+    public sealed class Fixture(TestServers servers) : AppFixture<TEngine>(servers)
     {
-        public LocalServer Server { get; private set; } = null!;
+        private LocalServer? _server;
 
-        protected abstract DatabaseProvider Provider { get; }
-
-        protected abstract Task<LocalServer> StartServerAsync();
+        public LocalServer Server => Available(_server);
 
         protected override async Task<TestDatabase> CreateDatabaseAsync()
         {
-            Server = await StartServerAsync();
-            return await TestDatabase.CreateOnServerAsync(Provider, Server.ConnectionString);
+            _server = await TEngine.StartServerAsync();
+            return await TestDatabase.CreateOnServerAsync(TEngine.Provider, _server.ConnectionString);
         }
 
-        public override async Task DisposeAsync()
+        protected override async ValueTask DisposeAsyncCore()
         {
-            await base.DisposeAsync();
-            if (Server is not null)
+            await base.DisposeAsyncCore();
+            if (_server is not null)
             {
-                await Server.DisposeAsync();
+                await _server.DisposeAsync();
             }
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Pages_answer_503_and_healthz_is_unhealthy_while_the_server_is_down_then_both_recover()
     {
         var client = app.CreateClient();
@@ -78,23 +76,8 @@ public abstract class ServerOutageTests(ServerOutageTests.Fixture app)
 
         Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
     }
-
 }
 
-public sealed class PostgresOutageFixture : ServerOutageTests.Fixture
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+public sealed class ServerOutageTestsOnPostgres(ServerOutageTests<PostgresEngine>.Fixture app) : ServerOutageTests<PostgresEngine>(app);
 
-    protected override async Task<LocalServer> StartServerAsync() => await TestServers.StartPostgresAsync();
-}
-
-public sealed class ServerOutageTestsOnPostgres(PostgresOutageFixture app) : ServerOutageTests(app), IClassFixture<PostgresOutageFixture>;
-
-public sealed class MySqlOutageFixture : ServerOutageTests.Fixture
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.MySql;
-
-    protected override async Task<LocalServer> StartServerAsync() => await TestServers.StartMariaDbAsync();
-}
-
-public sealed class ServerOutageTestsOnMySql(MySqlOutageFixture app) : ServerOutageTests(app), IClassFixture<MySqlOutageFixture>;
+public sealed class ServerOutageTestsOnMySql(ServerOutageTests<MySqlEngine>.Fixture app) : ServerOutageTests<MySqlEngine>(app);

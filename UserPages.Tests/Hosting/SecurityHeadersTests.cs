@@ -5,7 +5,7 @@ using UserPages.Tests.Infrastructure;
 namespace UserPages.Tests.Hosting;
 
 /// <summary>Every response, pages, errors, static files and the health check alike, carries the security headers.</summary>
-public abstract class SecurityHeadersTests(AppFixture app)
+public sealed class SecurityHeadersTests(AppFixture<SqliteEngine> app) : IClassFixture<AppFixture<SqliteEngine>>
 {
     public static TheoryData<string> Addresses => new() { "/users", "/users/new", "/users/999999", "/no-such-page", "/error/500", "/healthz", "/css/site.css" };
 
@@ -15,17 +15,17 @@ public abstract class SecurityHeadersTests(AppFixture app)
     {
         var response = await app.CreateClient().GetAsync(new Uri(url, UriKind.Relative));
 
-        var csp = Header(response, "Content-Security-Policy");
+        var csp = ResponseAssert.Header(response, "Content-Security-Policy");
         Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("style-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
         Assert.Contains("object-src 'none'", csp, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-", csp, StringComparison.Ordinal);
-        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
-        Assert.Equal("DENY", Header(response, "X-Frame-Options"));
-        Assert.Equal("strict-origin-when-cross-origin", Header(response, "Referrer-Policy"));
-        Assert.Contains("camera=()", Header(response, "Permissions-Policy"), StringComparison.Ordinal);
+        Assert.Equal("nosniff", ResponseAssert.Header(response, "X-Content-Type-Options"));
+        Assert.Equal("DENY", ResponseAssert.Header(response, "X-Frame-Options"));
+        Assert.Equal("strict-origin-when-cross-origin", ResponseAssert.Header(response, "Referrer-Policy"));
+        Assert.Contains("camera=()", ResponseAssert.Header(response, "Permissions-Policy"), StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("Server"));
     }
 
@@ -35,7 +35,7 @@ public abstract class SecurityHeadersTests(AppFixture app)
         var response = await app.CreateClient().PostAsync(new Uri("/users/new", UriKind.Relative), new StringContent("x"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("frame-ancestors 'none'", Header(response, "Content-Security-Policy"), StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", ResponseAssert.Header(response, "Content-Security-Policy"), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -58,26 +58,11 @@ public abstract class SecurityHeadersTests(AppFixture app)
         var client = app.CreateClient();
         var form = await client.GetAsync(new Uri("/users/new", UriKind.Relative));
         var antiforgery = Assert.Single(form.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
-        AssertSessionCookie(antiforgery, secure: false);
+        ResponseAssert.SessionCookie(antiforgery, secure: false);
 
         var name = SignupClient.UniqueName("cookie");
         var signup = await client.SignUpAsync(name, $"{name}@example.com");
         var tempData = Assert.Single(signup.Headers.GetValues("Set-Cookie"), c => c.Contains("TempData", StringComparison.Ordinal));
-        AssertSessionCookie(tempData, secure: false);
+        ResponseAssert.SessionCookie(tempData, secure: false);
     }
-
-    internal static void AssertSessionCookie(string setCookie, bool secure)
-    {
-        var attributes = setCookie.Split(';', StringSplitOptions.TrimEntries).Skip(1).Select(a => a.ToLowerInvariant()).ToList();
-        Assert.Contains("httponly", attributes);
-        Assert.Contains("samesite=strict", attributes);
-        Assert.Equal(secure, attributes.Contains("secure"));
-    }
-
-    internal static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
-            ? string.Join(", ", values)
-            : throw new Xunit.Sdk.XunitException($"{name} is missing from the {(int)response.StatusCode} response.");
 }
-
-public sealed class SecurityHeadersTestsOnSqlite(AppFixture<SqliteEngine> app) : SecurityHeadersTests(app), IClassFixture<AppFixture<SqliteEngine>>;

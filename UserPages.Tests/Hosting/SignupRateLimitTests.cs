@@ -5,13 +5,12 @@ using UserPages.Tests.Infrastructure;
 namespace UserPages.Tests.Hosting;
 
 /// <summary>Signups are limited per client address: the next post is a friendly 429 with Retry-After, nothing stored.</summary>
-public abstract class SignupRateLimitTests(AppFixture app)
+public sealed class SignupRateLimitTests(SignupRateLimitTests.Fixture app) : IClassFixture<SignupRateLimitTests.Fixture>
 {
     public const int Limit = 3;
 
     /// <summary>Three signups per address per hour, so a test never waits for a window to pass.</summary>
-    public sealed class Fixture<TEngine> : AppFixture<TEngine>
-        where TEngine : ITestEngine
+    public sealed class Fixture(TestServers servers) : AppFixture<SqliteEngine>(servers)
     {
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
         {
@@ -37,11 +36,11 @@ public abstract class SignupRateLimitTests(AppFixture app)
         var page = await HtmlPage.ParseAsync(await client.SignUpAsync(over, $"{over}@example.com"));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, page.Status);
-        var retryAfter = int.Parse(SecurityHeadersTests.Header(page.Response, "Retry-After"), System.Globalization.CultureInfo.InvariantCulture);
+        var retryAfter = int.Parse(ResponseAssert.Header(page.Response, "Retry-After"), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 3600);
         Assert.Equal("Too many requests", page.Text("h1"));
         Assert.Contains($"wait {retryAfter} seconds", page.Text("main"), StringComparison.Ordinal);
-        Assert.Equal(0, await CountMatchingAsync(over));
+        Assert.Equal(0, await app.Db.CountUsersAsync(over));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/users/new", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/users", UriKind.Relative))).StatusCode);
     }
@@ -67,13 +66,4 @@ public abstract class SignupRateLimitTests(AppFixture app)
         client.DefaultRequestHeaders.Add(TestPeerAddress.Header, address);
         return client;
     }
-
-    private async Task<long> CountMatchingAsync(string search)
-    {
-        await using var unit = await app.Db.Database.BeginReadAsync(default);
-        return await app.Db.Users.CountMatchesAsync(unit, search, 1_000_000, default);
-    }
 }
-
-public sealed class SignupRateLimitTestsOnSqlite(SignupRateLimitTests.Fixture<SqliteEngine> app)
-    : SignupRateLimitTests(app), IClassFixture<SignupRateLimitTests.Fixture<SqliteEngine>>;

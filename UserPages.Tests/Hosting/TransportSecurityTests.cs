@@ -8,14 +8,13 @@ namespace UserPages.Tests.Hosting;
 /// Behind a TLS-terminating proxy: forwarded headers are believed from the configured proxy only, and then HTTPS
 /// redirection, HSTS and Secure cookies follow the client's real scheme.
 /// </summary>
-public abstract class TransportSecurityTests(AppFixture app)
+public sealed class TransportSecurityTests(TransportSecurityTests.Fixture app) : IClassFixture<TransportSecurityTests.Fixture>
 {
     public const string Proxy = "10.1.2.3";
     public const string Stranger = "203.0.113.7";
 
     /// <summary>The app as deployed behind a proxy at 10.1.2.3 that forwards to it over http, public port 443.</summary>
-    public sealed class Fixture<TEngine> : AppFixture<TEngine>
-        where TEngine : ITestEngine
+    public sealed class Fixture(TestServers servers) : AppFixture<SqliteEngine>(servers)
     {
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
         {
@@ -42,8 +41,8 @@ public abstract class TransportSecurityTests(AppFixture app)
         var response = await SendAsync(HttpMethod.Get, "/users/new", Proxy, forwardedProto: "https");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("max-age=31536000", SecurityHeadersTests.Header(response, "Strict-Transport-Security"));
-        SecurityHeadersTests.AssertSessionCookie(
+        Assert.Equal("max-age=31536000", ResponseAssert.Header(response, "Strict-Transport-Security"));
+        ResponseAssert.SessionCookie(
             Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal)),
             secure: true);
     }
@@ -67,6 +66,3 @@ public abstract class TransportSecurityTests(AppFixture app)
         return app.CreateClient().SendAsync(request);
     }
 }
-
-public sealed class TransportSecurityTestsOnSqlite(TransportSecurityTests.Fixture<SqliteEngine> app)
-    : TransportSecurityTests(app), IClassFixture<TransportSecurityTests.Fixture<SqliteEngine>>;

@@ -1,5 +1,4 @@
 using System.Net;
-using Dapper;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using UserPages.Tests.Infrastructure;
 
@@ -9,9 +8,10 @@ namespace UserPages.Tests.Hosting;
 /// Two app instances on one database, as behind a load balancer that does not pin sessions: the antiforgery token and
 /// the flash cookie one instance issues are accepted by the other, because both read the key ring from the database.
 /// </summary>
-public abstract class TwoInstancesTests(AppFixture app)
+public abstract class TwoInstancesTests<TEngine>(AppFixture<TEngine> app) : IClassFixture<AppFixture<TEngine>>
+    where TEngine : ITestEngine
 {
-    [SkippableFact]
+    [Fact]
     public async Task A_form_served_by_one_instance_posts_to_the_other_and_the_flash_survives_the_hop()
     {
         await using var other = app.StartAnotherInstance();
@@ -30,13 +30,12 @@ public abstract class TwoInstancesTests(AppFixture app)
         Assert.Contains(name, (await HtmlPage.GetAsync(second, "/users")).Texts(".user-list .username"));
 
         // One key, in the database: the second instance found the first one's key there instead of making its own.
-        await using var connection = await app.Db.Database.OpenAsync(default);
-        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM data_protection_keys"));
+        Assert.Equal(1, await app.Db.ScalarAsync<long>("SELECT COUNT(*) FROM data_protection_keys"));
     }
 }
 
-public sealed class TwoInstancesTestsOnSqlite(AppFixture<SqliteEngine> app) : TwoInstancesTests(app), IClassFixture<AppFixture<SqliteEngine>>;
+public sealed class TwoInstancesTestsOnSqlite(AppFixture<SqliteEngine> app) : TwoInstancesTests<SqliteEngine>(app);
 
-public sealed class TwoInstancesTestsOnPostgres(AppFixture<PostgresEngine> app) : TwoInstancesTests(app), IClassFixture<AppFixture<PostgresEngine>>;
+public sealed class TwoInstancesTestsOnPostgres(AppFixture<PostgresEngine> app) : TwoInstancesTests<PostgresEngine>(app);
 
-public sealed class TwoInstancesTestsOnMySql(AppFixture<MySqlEngine> app) : TwoInstancesTests(app), IClassFixture<AppFixture<MySqlEngine>>;
+public sealed class TwoInstancesTestsOnMySql(AppFixture<MySqlEngine> app) : TwoInstancesTests<MySqlEngine>(app);

@@ -172,7 +172,7 @@ public abstract class LocalServer : IAsyncDisposable
     private void OnProcessExit(object? sender, EventArgs e) => StopNow();
 
     /// <summary>Stops the server at once and has its directory deleted, unless that was done already.</summary>
-    public void StopNow()
+    private void StopNow()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {

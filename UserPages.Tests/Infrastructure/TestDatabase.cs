@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Reflection;
 using Dapper;
 using MySqlConnector;
 using Npgsql;
@@ -7,9 +8,23 @@ using UserPages.Schema;
 
 namespace UserPages.Tests.Infrastructure;
 
-/// <summary>A fresh, empty database of one engine that a test class owns, and the app's own data services over it.</summary>
+/// <summary>
+/// A fresh, empty database of one engine that a test class owns, the app's own data services over it, and the
+/// queries tests check the data with. The tests reach the data layer through here alone, so a change to its API is
+/// met in this one file.
+/// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
+    private const string SelectUserByName =
+        "SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users WHERE lower(username) = lower(@name)";
+
+    private const string CountUsers = "SELECT COUNT(*) FROM users";
+
+    private const string CountUsersContaining = "SELECT COUNT(*) FROM users WHERE lower(username) LIKE @pattern OR email LIKE @pattern";
+
+    // One statement per 200 rows keeps each well inside every engine's limit on parameters.
+    private const int ImportBatch = 200;
+
     private readonly Func<ValueTask> _drop;
 
     private TestDatabase(DatabaseProvider provider, string connectionString, Func<ValueTask> drop)
@@ -21,21 +36,37 @@ public sealed class TestDatabase : IAsyncDisposable
         Migrator = new SchemaMigrator(Database);
     }
 
+    /// <summary>The version the app's newest migration brings the schema to.</summary>
+    public static long LatestVersion => SchemaMigrator.LatestVersion;
+
     public DatabaseProvider Provider { get; }
 
     public string ConnectionString { get; }
 
     public Database Database { get; }
 
+    /// <summary>The app's migrations over this database, as <c>migrate</c> runs them.</summary>
     public SchemaMigrator Migrator { get; }
 
     public UserRepository Users { get; } = new();
 
     /// <summary>The settings that point the app (in-process or a child process) at this database.</summary>
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Settings => SettingsFor(ConnectionString);
+
+    /// <summary>Settings naming a database of this engine that cannot be reached.</summary>
+    public IReadOnlyDictionary<string, string> UnreachableSettings => Provider switch
     {
-        ["Database:Provider"] = Provider.ToString(),
-        ["ConnectionStrings:Users"] = ConnectionString,
+        DatabaseProvider.Postgres => SettingsFor(new NpgsqlConnectionStringBuilder(ConnectionString) { Port = LocalServer.FreePort() }.ConnectionString),
+        DatabaseProvider.MySql => SettingsFor(new MySqlConnectionStringBuilder(ConnectionString) { Port = (uint)LocalServer.FreePort() }.ConnectionString),
+        _ => SettingsFor("Data Source=/proc/no-such-dir/users.db"),
+    };
+
+    /// <summary>Settings naming this database with a wrong password (a server engine's; SQLite has none).</summary>
+    public IReadOnlyDictionary<string, string> WrongPasswordSettings => Provider switch
+    {
+        DatabaseProvider.Postgres => SettingsFor(new NpgsqlConnectionStringBuilder(ConnectionString) { Password = "wrong-password" }.ConnectionString),
+        DatabaseProvider.MySql => SettingsFor(new MySqlConnectionStringBuilder(ConnectionString) { Password = "wrong-password" }.ConnectionString),
+        _ => throw new NotSupportedException("An SQLite file has no password."),
     };
 
     /// <summary>A new SQLite file in a directory of its own, deleted with the database.</summary>
@@ -50,12 +81,6 @@ public sealed class TestDatabase : IAsyncDisposable
             return ValueTask.CompletedTask;
         });
     }
-
-    /// <summary>A new database on the run's shared PostgreSQL server.</summary>
-    public static async Task<TestDatabase> CreatePostgresAsync() => await CreateOnServerAsync(DatabaseProvider.Postgres, await TestServers.PostgresAsync());
-
-    /// <summary>A new database on the run's shared MariaDB server.</summary>
-    public static async Task<TestDatabase> CreateMySqlAsync() => await CreateOnServerAsync(DatabaseProvider.MySql, await TestServers.MySqlAsync());
 
     /// <summary>
     /// A new database with a unique name on a server, dropped with the test database. It is created with the server's
@@ -81,17 +106,79 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(provider, connectionString, async () => await ExecuteAsync(provider, serverConnectionString, drop));
     }
 
-    /// <summary>A user by name regardless of case, as the unique index compares them; null when there is none.</summary>
+    /// <summary>Applies every migration.</summary>
+    public Task MigrateAsync() => Migrator.UpAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>Migrations from another assembly (test-only ones) over this database.</summary>
+    public SchemaMigrator MigratorFor(Assembly migrations) => new(Database, migrations);
+
+    /// <summary>Runs SQL as an operator runs a printed script: in one go, on a database the engine has prepared.</summary>
+    public async Task RunScriptAsync(string sql)
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            await Migrator.CreateSqliteFileAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using var connection = await Database.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Inserts users with their own join dates, committed.</summary>
+    public async Task ImportUsersAsync(IEnumerable<ImportedUser> users)
+    {
+        await using var unit = await Database.BeginWriteAsync(TestContext.Current.CancellationToken);
+        foreach (var batch in users.Chunk(ImportBatch))
+        {
+            await Users.ImportAsync(unit, batch, TestContext.Current.CancellationToken);
+        }
+
+        await unit.CommitAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The user with this name in any letter case, as the unique index compares names; null when there is none.</summary>
     public async Task<User?> FindUserAsync(string username)
     {
-        await using var unit = await Database.BeginReadAsync(default);
-        return await unit.Connection.QuerySingleOrDefaultAsync<User>(
-            "SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users WHERE lower(username) = @name",
-            new { name = username.ToLowerInvariant() },
-            unit.Transaction);
+        await using var unit = await Database.BeginReadAsync(TestContext.Current.CancellationToken);
+        return await unit.Connection.QuerySingleOrDefaultAsync<User>(SelectUserByName, new { name = username }, unit.Transaction);
+    }
+
+    /// <summary>
+    /// The rows in the users table, counted there and then; with <paramref name="containing"/>, only those whose
+    /// username (in any case) or email contains it.
+    /// </summary>
+    public async Task<long> CountUsersAsync(string? containing = null)
+    {
+        await using var unit = await Database.BeginReadAsync(TestContext.Current.CancellationToken);
+        return containing is null
+            ? await unit.Connection.ExecuteScalarAsync<long>(CountUsers, transaction: unit.Transaction)
+            : await unit.Connection.ExecuteScalarAsync<long>(
+                CountUsersContaining, new { pattern = $"%{containing.ToLowerInvariant()}%" }, unit.Transaction);
+    }
+
+    /// <summary>Rows of a query of the test's own, read in a unit of work.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql)
+    {
+        await using var unit = await Database.BeginReadAsync(TestContext.Current.CancellationToken);
+        return [.. await unit.Connection.QueryAsync<T>(sql, transaction: unit.Transaction)];
+    }
+
+    /// <summary>The single value of a query of the test's own, read in a unit of work.</summary>
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var unit = await Database.BeginReadAsync(TestContext.Current.CancellationToken);
+        return await unit.Connection.ExecuteScalarAsync<T>(sql, transaction: unit.Transaction);
     }
 
     public ValueTask DisposeAsync() => _drop();
+
+    private Dictionary<string, string> SettingsFor(string connectionString) => new Dictionary<string, string>
+    {
+        ["Database:Provider"] = Provider.ToString(),
+        ["ConnectionStrings:Users"] = connectionString,
+    };
 
     private static async Task ExecuteAsync(DatabaseProvider provider, string serverConnectionString, string sql)
     {

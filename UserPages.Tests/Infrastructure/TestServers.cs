@@ -1,32 +1,34 @@
-using Xunit.Abstractions;
+using Xunit.Sdk;
+
+[assembly: AssemblyFixture(typeof(UserPages.Tests.Infrastructure.TestServers))]
 
 namespace UserPages.Tests.Infrastructure;
 
 /// <summary>
-/// The database servers of a test run, one per engine, shared by every test class and started on first use: the server
-/// an environment variable names (a connection string whose user may create databases), or else a throwaway one from
-/// the installed binaries, stopped when the test process exits.
+/// The database servers of a test run, one per engine, shared by every test class: an assembly fixture, so each is
+/// started on first use and stopped when the run ends. The server an environment variable names (a connection string
+/// whose user may create databases) is used instead when given.
 /// </summary>
-public static class TestServers
+public sealed class TestServers : IAsyncDisposable
 {
     public const string PostgresVariable = "USERPAGES_TEST_POSTGRES";
     public const string MySqlVariable = "USERPAGES_TEST_MYSQL";
 
-    private static readonly Lazy<Task<string>> Postgres = new(() =>
-        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } given
-            ? Task.FromResult(given)
-            : StartAsync(async () => await StartPostgresAsync()));
+    private readonly List<LocalServer> _started = [];
+    private readonly Lazy<Task<string>> _postgres;
+    private readonly Lazy<Task<string>> _mySql;
 
-    private static readonly Lazy<Task<string>> MySql = new(() =>
-        Environment.GetEnvironmentVariable(MySqlVariable) is { Length: > 0 } given
-            ? Task.FromResult(given)
-            : StartAsync(async () => await StartMariaDbAsync()));
+    public TestServers()
+    {
+        _postgres = new(() => Given(PostgresVariable) ?? StartSharedAsync(async () => await StartPostgresAsync()));
+        _mySql = new(() => Given(MySqlVariable) ?? StartSharedAsync(async () => await StartMariaDbAsync()));
+    }
 
     /// <summary>A connection string to the run's PostgreSQL server.</summary>
-    public static Task<string> PostgresAsync() => Postgres.Value;
+    public Task<string> PostgresAsync() => _postgres.Value;
 
     /// <summary>A connection string to the run's MariaDB (or MySQL) server.</summary>
-    public static Task<string> MySqlAsync() => MySql.Value;
+    public Task<string> MySqlAsync() => _mySql.Value;
 
     /// <summary>A PostgreSQL server of the caller's own, which it may stop and start again; dispose it when done.</summary>
     public static Task<LocalPostgres> StartPostgresAsync() =>
@@ -38,27 +40,30 @@ public static class TestServers
         LocalMariaDb.StartNewAsync(LocalMariaDb.FindBinaries()
             ?? throw Unavailable("MariaDB", "mariadbd/mariadb-install-db were not found (install the mariadb-server package)", MySqlVariable));
 
-    private static readonly List<LocalServer> Started = [];
-
-    /// <summary>Where skip reasons are printed (xunit's diagnostic messages); set by the test framework.</summary>
-    public static IMessageSink? Diagnostics { get; set; }
-
-    /// <summary>Stops the shared servers this run started; the test framework calls it when the run is over.</summary>
-    public static void StopAll()
+    public async ValueTask DisposeAsync()
     {
-        lock (Started)
+        List<LocalServer> started;
+        lock (_started)
         {
-            Started.ForEach(server => server.StopNow());
-            Started.Clear();
+            started = [.. _started];
+            _started.Clear();
+        }
+
+        foreach (var server in started)
+        {
+            await server.DisposeAsync();
         }
     }
 
-    private static async Task<string> StartAsync(Func<Task<LocalServer>> start)
+    private static Task<string>? Given(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } given ? Task.FromResult(given) : null;
+
+    private async Task<string> StartSharedAsync(Func<Task<LocalServer>> start)
     {
         var server = await start();
-        lock (Started)
+        lock (_started)
         {
-            Started.Add(server);
+            _started.Add(server);
         }
 
         return server.ConnectionString;
@@ -76,7 +81,7 @@ public static class TestServers
             return new InvalidOperationException(message + " CI=true requires every engine.");
         }
 
-        Diagnostics?.OnMessage(new Xunit.Sdk.DiagnosticMessage("Skipped: " + message));
-        return new SkipException(message);
+        TestContext.Current.SendDiagnosticMessage("Skipped: " + message);
+        return SkipException.ForSkip(message);
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Dapper;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Reliability;
@@ -9,7 +8,7 @@ namespace UserPages.Tests.Reliability;
 /// The app SIGKILLed in the middle of a signup load (a real process, not TestServer): every signup that was
 /// answered with a redirect is in the database afterwards, no row is half-written, and the app starts again.
 /// </summary>
-public abstract class CrashTests(DatabaseFixture database)
+public sealed class CrashTests(DatabaseFixture<SqliteEngine> database) : IClassFixture<DatabaseFixture<SqliteEngine>>
 {
     public const int Workers = 8;
     public const int AnsweredBeforeKill = 150;
@@ -66,7 +65,7 @@ public abstract class CrashTests(DatabaseFixture database)
 
         Assert.True(answered.Count >= AnsweredBeforeKill, $"Only {answered.Count} signups were answered before the kill. The app printed:\n{appOutput}");
         var rows = await ReadAllUsersAsync();
-        Assert.Equal("ok", await IntegrityCheckAsync());
+        Assert.Equal("ok", await _db.ScalarAsync<string>("PRAGMA integrity_check"));
         Assert.All(answered, name => Assert.True(rows.ContainsKey(name), $"{name} was answered 302 but is not in the database."));
         Assert.All(rows, row => Assert.Equal(attempted[row.Key], row.Value));
         Assert.InRange(rows.Count - answered.Count, 0, Workers); // at most the requests in flight at the kill
@@ -77,19 +76,6 @@ public abstract class CrashTests(DatabaseFixture database)
         Assert.Equal(HttpStatusCode.Redirect, (await again.SignUpAsync("after-crash", "after-crash@example.com")).StatusCode);
     }
 
-    private async Task<Dictionary<string, string>> ReadAllUsersAsync()
-    {
-        await using var unit = await _db.Database.BeginReadAsync(default);
-        var rows = await unit.Connection.QueryAsync<(string Username, string Email)>(
-            "SELECT username, email FROM users", transaction: unit.Transaction);
-        return rows.ToDictionary(row => row.Username, row => row.Email);
-    }
-
-    private async Task<string?> IntegrityCheckAsync()
-    {
-        await using var unit = await _db.Database.BeginReadAsync(default);
-        return await unit.Connection.ExecuteScalarAsync<string>("PRAGMA integrity_check", transaction: unit.Transaction);
-    }
+    private async Task<Dictionary<string, string>> ReadAllUsersAsync() =>
+        (await _db.QueryAsync<(string Username, string Email)>("SELECT username, email FROM users")).ToDictionary(row => row.Username, row => row.Email);
 }
-
-public sealed class CrashTestsOnSqlite(DatabaseFixture<SqliteEngine> database) : CrashTests(database), IClassFixture<DatabaseFixture<SqliteEngine>>;

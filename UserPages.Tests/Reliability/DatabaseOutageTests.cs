@@ -10,7 +10,7 @@ namespace UserPages.Tests.Reliability;
 /// friendly 503 with Retry-After, /healthz turns unhealthy, the incident is logged once rather than per request, and
 /// once the fault is gone the same process serves again without a restart.
 /// </summary>
-public abstract class DatabaseOutageTests(DatabaseFixture database)
+public sealed class DatabaseOutageTests(DatabaseFixture<SqliteEngine> database) : IClassFixture<DatabaseFixture<SqliteEngine>>
 {
     public const int RequestsDuringOutage = 20;
     private const string Started = "The database is failing";
@@ -114,7 +114,7 @@ public abstract class DatabaseOutageTests(DatabaseFixture database)
         Assert.Equal("Temporarily unavailable", page.Text("h1"));
         Assert.Contains("try again in 5 seconds", page.Text("main"), StringComparison.Ordinal);
         Assert.Contains("Nothing you sent was lost or half-saved", page.Text("main"), StringComparison.Ordinal);
-        UserPages.Tests.Pages.Users.HostileInputTests.AssertNoInternals(page);
+        ResponseAssert.NoInternals(page);
     }
 
     private static int Occurrences(string text, string value) =>
@@ -131,6 +131,3 @@ public abstract class DatabaseOutageTests(DatabaseFixture database)
         Assert.Equal(count, Occurrences(server.Output, value));
     }
 }
-
-public sealed class DatabaseOutageTestsOnSqlite(DatabaseFixture<SqliteEngine> database)
-    : DatabaseOutageTests(database), IClassFixture<DatabaseFixture<SqliteEngine>>;

@@ -42,7 +42,7 @@ public sealed partial class DatabaseOutage(Database database, TimeProvider clock
         LogStarted(logger, exception.GetType().Name, exception.Message, exception);
     }
 
-    /// <summary>Called when the database has just proved it can read and write (health check, committed signup).</summary>
+    /// <summary>Called by the health check when the database has just proved it can read and write.</summary>
     public void ReportAnswered()
     {
         TimeSpan lasted;

@@ -1,0 +1,30 @@
+namespace UserPages.Tests.Infrastructure;
+
+/// <summary>What every answer of the app must get right, whichever test provoked it.</summary>
+public static class ResponseAssert
+{
+    /// <summary>Fails when the page gives away how the app is built: a stack trace, an exception, SQL, a connection string.</summary>
+    public static void NoInternals(HtmlPage page)
+    {
+        var html = page.Document.DocumentElement.OuterHtml;
+        foreach (var leak in new[] { "   at ", "Exception", "SQLite", "Data Source", "SELECT ", "INSERT ", "stack" })
+        {
+            Assert.DoesNotContain(leak, html, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>The header's value, from the response or its content; fails when it is missing.</summary>
+    public static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
+            ? string.Join(", ", values)
+            : throw new Xunit.Sdk.XunitException($"{name} is missing from the {(int)response.StatusCode} response.");
+
+    /// <summary>A session cookie is HttpOnly and SameSite=Strict, and Secure exactly when asked.</summary>
+    public static void SessionCookie(string setCookie, bool secure)
+    {
+        var attributes = setCookie.Split(';', StringSplitOptions.TrimEntries).Skip(1).Select(a => a.ToLowerInvariant()).ToList();
+        Assert.Contains("httponly", attributes);
+        Assert.Contains("samesite=strict", attributes);
+        Assert.Equal(secure, attributes.Contains("secure"));
+    }
+}
