@@ -118,6 +118,22 @@ public abstract class ListingTests<TEngine>(ListingTests<TEngine>.Fixture app) :
         Assert.Equal("", page.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("#q")!.Value);
     }
 
+    [Theory]
+    [InlineData("abc\0def")]
+    [InlineData("abc\u001Bdef")]
+    [InlineData("abc\u007Fdef")]
+    [InlineData("abc\ndef")]
+    public async Task A_search_with_a_control_character_is_refused_with_400_and_is_no_database_incident(string term)
+    {
+        var client = app.CreateClient();
+        var page = await HtmlPage.GetAsync(client, $"/users?q={Uri.EscapeDataString(term)}");
+
+        AssertRefusedSearch(page, "A search cannot contain control characters.");
+        Assert.Equal("", page.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("#q")!.Value);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
+
     private static void AssertRefusedSearch(HtmlPage page, string message)
     {
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);

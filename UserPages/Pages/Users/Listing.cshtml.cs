@@ -39,8 +39,8 @@ public sealed class ListingModel(IValidator<ListingInput> validator, Database da
         Search = input.Search;
         if (SearchError is not null)
         {
-            // The form comes back without a term longer than the box accepts.
-            if (Search is { Length: > ListingValidator.SearchMaxLength })
+            // The form comes back without a term longer than the box accepts, or one it could not show.
+            if (Search is { Length: > ListingValidator.SearchMaxLength } || ListingValidator.HasControlCharacters(Search))
             {
                 Search = null;
             }

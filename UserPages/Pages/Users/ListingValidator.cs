@@ -11,11 +11,17 @@ public sealed class ListingValidator : AbstractValidator<ListingInput>
     public const int SearchMinLength = SqlDialect.TrigramLength;
     public const int SearchMaxLength = 100;
 
+    /// <summary>NUL, line breaks, escapes and the like: nothing a person searches for, and nothing stored.</summary>
+    public static bool HasControlCharacters(string? term) => term is not null && term.Any(char.IsControl);
+
     public ListingValidator()
     {
         // The maximum counted as the box's maxlength counts (UTF-16 units), the minimum as the indexes do.
         RuleFor(input => input.Search).Cascade(CascadeMode.Stop)
             .MaximumLength(SearchMaxLength).WithMessage($"A search is at most {SearchMaxLength} characters long.")
+            // No stored username or email holds one, and PostgreSQL refuses NUL in text, as SQLite's FTS5 does in a
+            // MATCH: refused here, a NUL is the client's mistake rather than a database failure.
+            .Must(term => !HasControlCharacters(term)).WithMessage("A search cannot contain control characters.")
             .Must(term => SqlDialect.HasTrigram(term!)).WithMessage($"Type at least {SearchMinLength} characters to search.")
             .When(input => input.Search is not null);
 
