@@ -28,6 +28,19 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>SQLite's journal mode is a property of the file: set once, outside any transaction.</summary>
+    public const string UseWriteAheadLog = """
+        PRAGMA journal_mode = WAL
+        """;
+
+    /// <summary>
+    /// Whether FluentMigrator's version table is complete: it is built in steps, the Description column last, and
+    /// until then no migration can have been recorded.
+    /// </summary>
+    public const string VersionTableIsComplete = """
+        SELECT 1 FROM pragma_table_info('VersionInfo') WHERE name = 'Description'
+        """;
+
     /// <summary>The newest migration this build knows: the version a current database is at.</summary>
     public static long LatestVersion { get; } = typeof(CreateUsersTable).Assembly.GetTypes()
         .Select(type => type.GetCustomAttribute<FluentMigrator.MigrationAttribute>()?.Version ?? 0)
@@ -93,11 +106,10 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
             Directory.CreateDirectory(directory);
         }
 
-        // Outside any transaction: the journal mode cannot change inside one.
         await using var connection = new SqliteConnection(builder.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode = WAL;";
+        command.CommandText = UseWriteAheadLog;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -121,14 +133,13 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
     }
 
     // Looked at through a read-write (never creating) connection: only that one may roll back a hot journal left by
-    // a process killed mid-write, which is restoring the last committed state, not changing it. FluentMigrator builds
-    // its version table in steps, the Description column last; until then no migration can have been recorded.
+    // a process killed mid-write, which is restoring the last committed state, not changing it.
     private static bool HasCompleteVersionTable(string file)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadWrite }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM pragma_table_info('VersionInfo') WHERE name = 'Description'";
+        command.CommandText = VersionTableIsComplete;
         return command.ExecuteScalar() is not null;
     }
 
