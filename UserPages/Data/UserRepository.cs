@@ -157,7 +157,7 @@ public sealed partial class UserRepository
     public Task<long> CountMatchesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
             UsesSearchIndex(unit, search) ? SqliteDialect.CountMatches : CountMatches,
-            new { Pattern = ContainsPattern(search), Match = SqliteDialect.MatchQuery(search), Limit = limit + 1 },
+            new { Pattern = ContainsPattern(search), Match = SearchIndexMatch(unit, search), Limit = limit + 1 },
             unit.Transaction,
             cancellationToken: cancellationToken));
 
@@ -172,7 +172,7 @@ public sealed partial class UserRepository
             from.Id,
             Limit = query.PageSize + 1, // one row more than the page tells whether another page lies beyond it
             Pattern = ContainsPattern(query.Search),
-            Match = query.Search is null ? null : SqliteDialect.MatchQuery(query.Search),
+            Match = SearchIndexMatch(unit, query.Search),
         });
 
         var rows = query.Search is null
@@ -267,6 +267,10 @@ public sealed partial class UserRepository
     // PostgreSQL's pg_trgm indexes serve LIKE by themselves and MariaDB has none; SQLite's FTS5 index is asked
     // directly, and only for a term long enough to hold a trigram.
     private static bool UsesSearchIndex(UnitOfWork unit, string search) => unit.Dialect is SqliteDialect && SqlDialect.HasTrigram(search);
+
+    /// <summary>The term as the search index takes it, where one is asked; null elsewhere.</summary>
+    private static string? SearchIndexMatch(UnitOfWork unit, string? search) =>
+        search is not null && UsesSearchIndex(unit, search) ? SqliteDialect.MatchQuery(search) : null;
 
     private static async Task<List<User>> QueryAsync(UnitOfWork unit, string sql, DynamicParameters parameters, CancellationToken cancellationToken) =>
         (await unit.Connection.QueryAsync<User>(new CommandDefinition(sql, parameters, unit.Transaction, cancellationToken: cancellationToken))).AsList();

@@ -28,7 +28,7 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
             await using var unit = probe is null
                 ? await database.BeginReadAsync(cancellationToken)
                 : await database.BeginWriteAsync(cancellationToken);
-            var version = await SchemaVersion.ReadAsync(database, unit, cancellationToken);
+            var version = await SchemaVersion.ReadAsync(unit, cancellationToken);
             if (probe is not null)
             {
                 await unit.Connection.ExecuteAsync(new CommandDefinition(probe, transaction: unit.Transaction, cancellationToken: cancellationToken));
