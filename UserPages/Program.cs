@@ -5,6 +5,7 @@ using UserPages.Cli;
 using UserPages.Data;
 using UserPages.Health;
 using UserPages.Hosting;
+using UserPages.Pages.Users;
 using UserPages.Schema;
 
 // The pages are written in English: numbers and dates render the same whatever the server's locale.
@@ -34,6 +35,7 @@ builder.Services.AddFriendlyErrors();
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabaseHealth();
+builder.Services.AddListingCache(builder.Configuration);
 builder.Services.AddHostedService<SignupWriterService>();
 
 var app = builder.Build();
@@ -61,6 +63,7 @@ if (app.Configuration["Bench:StaticFolder"] is { Length: > 0 } benchFolder)
 
 app.UseRouting();
 app.UseRateLimiter();
+app.UseOutputCache();
 
 app.MapGet("/", () => Results.Redirect("/users"));
 app.MapHealthChecks("/healthz");

@@ -30,6 +30,14 @@ public sealed partial class UserRepository
         SELECT total FROM user_count
         """;
 
+    /// <summary>
+    /// Raised by the database in the same transaction as every insert, update or delete of a user (migration
+    /// VersionTheUsers): two reads that see the same version see the same users, whichever process wrote them.
+    /// </summary>
+    public const string UsersVersion = """
+        SELECT version FROM user_count
+        """;
+
     public const string MaxUserId = """
         SELECT COALESCE(MAX(id), 0) FROM users
         """;
@@ -149,6 +157,9 @@ public sealed partial class UserRepository
 
     public Task<long> CountAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(CountUsers, transaction: unit.Transaction, cancellationToken: cancellationToken));
+
+    public Task<long> VersionAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
+        unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(UsersVersion, transaction: unit.Transaction, cancellationToken: cancellationToken));
 
     /// <summary>
     /// The users a search matches, counted up to <paramref name="limit"/> + 1: enough to say "more than limit" without

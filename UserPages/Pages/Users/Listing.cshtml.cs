@@ -2,11 +2,13 @@ using FluentValidation;
 using FluentValidation.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 using UserPages.Data;
 
 namespace UserPages.Pages.Users;
 
 /// <summary>The public listing: newest first, keyset-paged, searchable by username or email.</summary>
+[OutputCache(PolicyName = ListingCachePolicy.Name)]
 public sealed class ListingModel(IValidator<ListingInput> validator, Database database, UserRepository users, TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;

@@ -6,7 +6,9 @@ namespace UserPages.Pages.Users;
 /// <summary>The listing's query string: a search term and the cursor of an Older or Newer link.</summary>
 public sealed class ListingInput
 {
-    [FromQuery(Name = "q")]
+    public const string SearchKey = "q";
+
+    [FromQuery(Name = SearchKey)]
     public string? Search { get; set; }
 
     public string? Before { get; set; }
