@@ -9,6 +9,10 @@
 #   BENCH_ENGINE=postgres bench/run.sh          on PostgreSQL instead of SQLite (the default): the script starts a
 #                                               throwaway cluster of its own under bench/out/pg and stops it on exit
 #
+# Also measured in the same run: a blank `dotnet new webapp` under the same load (the memory target is a ratio to it),
+# search with a term drawn at random from 1,200 common ones per request, and the listing while signups stream in.
+# bench/soak.sh runs the 10-minute mixed-load soak.
+#
 # Needs: the .NET SDK, wrk, curl, and sqlite3 or PostgreSQL's server binaries (Debian: postgresql; run as the postgres
 # user when this runs as root). Everything it writes goes to bench/out/ (ignored by git).
 set -euo pipefail
@@ -58,8 +62,25 @@ echo "Publishing (Release)..." >&2
 dotnet publish UserPages -c Release -o "$out/app" --nologo -v quiet >&2
 dotnet build bench/BareInserts -c Release -o "$out/bare" --nologo -v quiet >&2
 
+# A blank Razor Pages app from the SDK's own template, published like the app: the floor the memory target is held to.
+rm -rf "$out/blank-src"
+dotnet new webapp -o "$out/blank-src" -n Blank --no-https >/dev/null
+dotnet publish "$out/blank-src" -c Release -o "$out/blank" --nologo -v quiet >&2
+
+# 1,200 common search terms from the seed's own names: each surname with a digit ("hopper3", about 1 in 300 users)
+# and each first.last pair ("grace.hopper", about 1 in 900).
+seed_names() { sed -n "/$1 =/,/];/p" UserPages/Cli/FakeUsers.cs | grep -o '"[^"]*"' | tr -d '"'; }
+terms=$out/wrk/terms.txt
+{
+  for last in $(seed_names LastNames); do for digit in 0 1 2 3 4 5 6 7 8 9; do echo "$last$digit"; done; done
+  for first in $(seed_names FirstNames); do for last in $(seed_names LastNames); do echo "$first.$last"; done; done
+} >"$terms"
+term_count=$(sort -u "$terms" | wc -l)
+((term_count >= 1000)) || { echo "only $term_count distinct search terms" >&2; exit 1; }
+export BENCH_TERMS=$terms
+
 # Each wrk script gets the report appended: it prints one "RESULT rps=... p99_ms=... errors=..." line.
-for script in rotate signup; do
+for script in rotate signup terms; do
   cat "bench/wrk/$script.lua" bench/wrk/report.lua >"$out/wrk/$script.lua"
 done
 printf '%s\n' 'wrk.method = "GET"' | cat - bench/wrk/report.lua >"$out/wrk/get.lua"
@@ -97,7 +118,28 @@ record() { # row size value
 thousands() { sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta' <<<"$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
+wait_for() { # url
+  for _ in $(seq 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  curl -fsS -o /dev/null "$1"
+}
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# The blank template under the listing's load: the same warm-up and the same two measured stretches (static bytes,
+# then the listing), on its home page.
+echo "== blank dotnet new webapp" >&2
+(cd "$out/blank" && ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=$base exec dotnet Blank.dll) >"$out/blank.log" 2>&1 &
+app_pid=$!
+wait_for "$base/"
+measure get "$warmup" "$base/" >/dev/null
+measure get "$duration" "$base/" >/dev/null
+measure get "$duration" "$base/" >/dev/null
+blank_rss=$(peak_rss_mb)
+stop_app
+
 for size in "${sizes[@]}"; do
   echo "== $size users" >&2
   connection=$(engine_database "$size")
@@ -111,11 +153,7 @@ for size in "${sizes[@]}"; do
   (cd "$out/app" && Bench__StaticFolder=$out/static RateLimiting__Enabled=false ASPNETCORE_URLS=$base exec dotnet UserPages.dll) \
     >"$out/app-$size.log" 2>&1 &
   app_pid=$!
-  for _ in $(seq 100); do
-    curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
-    sleep 0.2
-  done
-  curl -fsS -o /dev/null "$base/healthz"
+  wait_for "$base/healthz"
 
   # The static limit serves exactly the bytes of the listing's first page.
   curl -fsS "$base/users" >"$out/static/listing.html"
@@ -126,6 +164,7 @@ for size in "${sizes[@]}"; do
   [[ -n "$deep" ]] || { echo "no Older link on the page 90% deep" >&2; exit 1; }
 
   BENCH_PATHS="/users $deep /users?q=hopper /users?q=nobody-here /bench-static/listing.html" measure rotate "$warmup" "$base/" >/dev/null
+  measure terms "$signup_warmup" "$base/" >/dev/null
 
   read -r rps p99 _ < <(measure get "$duration" "$base/bench-static/listing.html")
   record "static listing bytes, req/s" "$size" "$rps"
@@ -137,10 +176,13 @@ for size in "${sizes[@]}"; do
   # The peak so far (VmHWM only grows): start-up, the warm-up over every URL, the static file and the listing. This
   # is the figure the RSS target is about; the two later readings add search and signups.
   record "peak RSS under the listing load, MB" "$size" "$(peak_rss_mb)"
-  first_p99=$p99
+  record "blank dotnet new webapp, same load, MB" "$size" "$blank_rss"
+  record "listing peak RSS / blank webapp" "$size" "$(ratio "$(peak_rss_mb)" "$blank_rss")"
+  first_p99=$p99 first_rps=$rps
   read -r rps p99 _ < <(measure get "$duration" "$base$deep")
   record "page 90% deep, req/s" "$size" "$rps"
   record "page 90% deep, p99 ms" "$size" "$p99"
+  record "deep / static" "$size" "$(ratio "$rps" "$static_rps")"
   record "deep p99 / first p99" "$size" "$(ratio "$p99" "$first_p99")"
   # Search throughput under the same 64 connections, and its latency (the target) with a few connections, where
   # p99 is the time to answer rather than the time spent queueing behind 63 other requests on 2 cores.
@@ -152,6 +194,10 @@ for size in "${sizes[@]}"; do
     read -r rps p99 _ < <(measure get "$((duration / 2 + 1))" "$base/users?q=$term" "$latency_connections")
     record "$label, p99 ms at $latency_connections connections" "$size" "$p99"
   done
+  read -r rps p99 errors < <(measure terms "$duration" "$base/")
+  record "search, $term_count common terms at random, req/s" "$size" "$rps"
+  record "search, $term_count common terms at random, p99 ms" "$size" "$p99"
+  record "search, $term_count common terms at random, errors" "$size" "$errors"
   record "peak RSS after reads, MB" "$size" "$(peak_rss_mb)"
 
   # Signups: one real antiforgery cookie + token pair per connection, fetched like a browser does.
@@ -176,6 +222,23 @@ for size in "${sizes[@]}"; do
   record "signup POST, p99 ms" "$size" "$p99"
   record "signup errors (non-2xx/3xx)" "$size" "$errors"
   record "signup / bare inserts" "$size" "$(ratio "$rps" "$bare")"
+
+  # Mixed load: the listing again while 16 connections sign up at about a quarter of the rate just measured, each
+  # pausing between its signups (wrk's delay()).
+  signup_capacity=$rps
+  pause_ms=$(awk -v c=16 -v r="$signup_capacity" 'BEGIN { p = c * 1000 / (r / 4); printf "%d", (p < 1 ? 1 : p) }')
+  BENCH_TOKENS=$tokens BENCH_RUN=m$size BENCH_DELAY_MS=$pause_ms \
+    wrk -t1 -c16 -d"$((duration + 2))s" -s "$out/wrk/signup.lua" "$base/" >"$out/wrk/mixed-signups-$size.txt" &
+  signups_pid=$!
+  sleep 1
+  read -r rps p99 errors < <(measure get "$duration" "$base/users")
+  wait "$signups_pid"
+  read -r signup_rps _ signup_errors < <(sed -nE 's/^RESULT rps=([0-9.]+) p99_ms=([0-9.]+) errors=([0-9]+).*/\1 \2 \3/p' "$out/wrk/mixed-signups-$size.txt")
+  record "mixed: signups streaming, req/s (errors)" "$size" "$signup_rps ($signup_errors)"
+  record "mixed: listing first page, req/s" "$size" "$rps"
+  record "mixed: listing first page, p99 ms" "$size" "$p99"
+  record "mixed: listing req/s / alone" "$size" "$(ratio "$rps" "$first_rps")"
+  record "mixed: listing p99, alone / mixed" "$size" "$(ratio "$first_p99" "$p99")"
   record "peak RSS overall, MB" "$size" "$(peak_rss_mb)"
   stop_app
 done

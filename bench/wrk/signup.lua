@@ -26,3 +26,11 @@ function request()
     ["Cookie"] = pair.cookie,
   }, body)
 end
+
+-- A paced stream for the mixed load: each connection waits BENCH_DELAY_MS between its signups.
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if pause > 0 then
+  function delay()
+    return pause
+  end
+end
