@@ -226,18 +226,19 @@ for size in "${sizes[@]}"; do
   record "signup errors (non-2xx/3xx)" "$size" "$errors"
   record "signup / bare inserts" "$size" "$(ratio "$rps" "$bare")"
 
-  # Mixed load: the listing again while 16 connections sign up at about a quarter of the rate just measured, each
-  # pausing between its signups (wrk's delay()).
+  # Mixed load: the listing again while 32 connections sign up at about a quarter of the rate just measured, each
+  # pausing between its signups (wrk's delay(); the pause leaves ~2 ms for the signup's own answer).
   signup_capacity=$rps
-  pause_ms=$(awk -v c=16 -v r="$signup_capacity" 'BEGIN { p = c * 1000 / (r / 4); printf "%d", (p < 1 ? 1 : p) }')
+  pause_ms=$(awk -v c=32 -v r="$signup_capacity" 'BEGIN { p = c * 1000 / (r / 4) - 2; printf "%d", (p < 1 ? 1 : p) }')
   BENCH_TOKENS=$tokens BENCH_RUN=m$size BENCH_DELAY_MS=$pause_ms \
-    wrk -t1 -c16 -d"$((duration + 2))s" -s "$out/wrk/signup.lua" "$base/" >"$out/wrk/mixed-signups-$size.txt" &
+    wrk -t1 -c32 -d"$((duration + 2))s" -s "$out/wrk/signup.lua" "$base/" >"$out/wrk/mixed-signups-$size.txt" &
   signups_pid=$!
   sleep 1
   read -r rps p99 errors < <(measure get "$duration" "$base/users")
   wait "$signups_pid"
   read -r signup_rps _ signup_errors < <(sed -nE 's/^RESULT rps=([0-9.]+) p99_ms=([0-9.]+) errors=([0-9]+).*/\1 \2 \3/p' "$out/wrk/mixed-signups-$size.txt")
   record "mixed: signups streaming, req/s (errors)" "$size" "$signup_rps ($signup_errors)"
+  record "mixed: signups / signup capacity" "$size" "$(ratio "$signup_rps" "$signup_capacity")"
   record "mixed: listing first page, req/s" "$size" "$rps"
   record "mixed: listing first page, p99 ms" "$size" "$p99"
   record "mixed: listing req/s / alone" "$size" "$(ratio "$rps" "$first_rps")"

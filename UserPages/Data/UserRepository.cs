@@ -7,11 +7,17 @@ using Npgsql;
 
 namespace UserPages.Data;
 
-/// <summary>What the listing asks for: an optional search, at most one cursor, and a page size.</summary>
-public sealed record ListingQuery(string? Search, ListingCursor? Before, ListingCursor? After, int PageSize);
+/// <summary>
+/// What the listing asks for: an optional search, at most one cursor, a page size, and how far a search's matches
+/// are counted (<see cref="ListingPage.Matches"/>).
+/// </summary>
+public sealed record ListingQuery(string? Search, ListingCursor? Before, ListingCursor? After, int PageSize, int MatchCountLimit = 0);
 
-/// <summary>One page of the listing, newest first, with the cursors of the neighbouring pages if there are any.</summary>
-public sealed record ListingPage(IReadOnlyList<User> Users, ListingCursor? Older, ListingCursor? Newer);
+/// <summary>
+/// One page of the listing, newest first, with the cursors of the neighbouring pages if there are any, and for a
+/// search the users it matches, counted up to the query's limit + 1 (null for the plain listing).
+/// </summary>
+public sealed record ListingPage(IReadOnlyList<User> Users, ListingCursor? Older, ListingCursor? Newer, long? Matches = null);
 
 /// <summary>
 /// The <c>users</c> table: parameterized SQL through Dapper, always inside the caller's unit of work. Statements the
@@ -165,7 +171,7 @@ public sealed partial class UserRepository
     /// The users a search matches, counted up to <paramref name="limit"/> + 1: enough to say "more than limit" without
     /// visiting every match of a common term.
     /// </summary>
-    public Task<long> CountMatchesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
+    private static Task<long> CountMatchesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
             UsesSearchIndex(unit, search) ? SqliteDialect.CountMatches : CountMatches,
             new { Pattern = ContainsPattern(search), Match = SearchIndexMatch(unit, search), Limit = limit + 1 },
@@ -186,9 +192,9 @@ public sealed partial class UserRepository
             Match = SearchIndexMatch(unit, query.Search),
         });
 
-        var rows = query.Search is null
-            ? await QueryAsync(unit, cursor is null ? ListNewest : newer ? ListNewer : ListOlder, parameters, cancellationToken)
-            : await SearchAsync(unit, query.Search, query.PageSize, newer, parameters, cancellationToken);
+        var (rows, counted) = query.Search is null
+            ? (await QueryAsync(unit, cursor is null ? ListNewest : newer ? ListNewer : ListOlder, parameters, cancellationToken), null)
+            : await SearchAsync(unit, query.Search, query.PageSize, query.MatchCountLimit, newer, parameters, cancellationToken);
 
         var more = rows.Count > query.PageSize;
         if (more)
@@ -201,29 +207,44 @@ public sealed partial class UserRepository
             rows.Reverse();
         }
 
-        if (rows.Count == 0)
+        // Coming from a newer page means one exists, and the same for older; the extra row answers the other side.
+        var page = rows.Count == 0 ? new ListingPage(rows, null, null)
+            : newer ? new ListingPage(rows, ListingCursor.For(rows[^1]), more ? ListingCursor.For(rows[0]) : null)
+            : new ListingPage(rows, more ? ListingCursor.For(rows[^1]) : null, cursor is null ? null : ListingCursor.For(rows[0]));
+        if (query.Search is null)
         {
-            return new ListingPage(rows, null, null);
+            return page;
         }
 
-        // Coming from a newer page means one exists, and the same for older; the extra row answers the other side.
-        return newer
-            ? new ListingPage(rows, ListingCursor.For(rows[^1]), more ? ListingCursor.For(rows[0]) : null)
-            : new ListingPage(rows, more ? ListingCursor.For(rows[^1]) : null, cursor is null ? null : ListingCursor.For(rows[0]));
+        // A search whose matches all fit on one page has counted them already; a rare term is not looked up twice.
+        return page with
+        {
+            Matches = counted ?? (page is { Older: null, Newer: null } ? rows.Count
+                : await CountMatchesAsync(unit, query.Search, query.MatchCountLimit, cancellationToken)),
+        };
     }
 
-    private async Task<List<User>> SearchAsync(
-        UnitOfWork unit, string search, int pageSize, bool newer, DynamicParameters parameters, CancellationToken cancellationToken)
+    /// <summary>A page of a search, and its matches counted up to <paramref name="countLimit"/> + 1 when the search index counted them on the way.</summary>
+    private async Task<(List<User> Rows, long? Matches)> SearchAsync(
+        UnitOfWork unit, string search, int pageSize, int countLimit, bool newer, DynamicParameters parameters, CancellationToken cancellationToken)
     {
-        var (path, walkLength) = await ChooseSearchPathAsync(unit, search, pageSize, cancellationToken);
+        var (path, walkLength, candidates) = await ChooseSearchPathAsync(unit, search, pageSize, cancellationToken);
+
+        // Usernames and emails are ASCII (the signup rules), and for an ASCII term the index's case-insensitive
+        // substring match is exactly the LIKE's, so its candidates are the matches: counted already, when there are
+        // all of them (the candidate path) or more than the limit (the walk path, which counted past it).
+        var matches = !search.All(char.IsAscii) ? (long?)null
+            : path == SearchPath.Candidates ? Math.Min(candidates, countLimit + 1)
+            : candidates > countLimit ? countLimit + 1
+            : null;
         if (path == SearchPath.Candidates)
         {
-            return await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken);
+            return (await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken), matches);
         }
 
         if (path == SearchPath.Filter)
         {
-            return await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken);
+            return (await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken), null);
         }
 
         // The walk stops at a full page, or where it gives up; past that point the candidates list the page instead.
@@ -232,14 +253,14 @@ public sealed partial class UserRepository
             newer ? SqliteDialect.WalkLimitNewer : SqliteDialect.WalkLimitOlder, parameters, unit.Transaction, cancellationToken: cancellationToken));
         if (floor is null)
         {
-            return await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken);
+            return (await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken), matches);
         }
 
         parameters.Add("Floor", floor);
         var rows = await QueryAsync(unit, newer ? SqliteDialect.WalkNewer : SqliteDialect.WalkOlder, parameters, cancellationToken);
-        return rows.Count > pageSize
+        return (rows.Count > pageSize
             ? rows
-            : await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken);
+            : await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken), matches);
     }
 
     private enum SearchPath
@@ -258,12 +279,12 @@ public sealed partial class UserRepository
     /// How a search is listed: a rare term from its candidates, a common one by a walk of at most twice the candidate
     /// limit. Why, with the measurements: docs/performance.md#how-a-search-is-listed.
     /// </summary>
-    private async Task<(SearchPath Path, int WalkLength)> ChooseSearchPathAsync(
+    private async Task<(SearchPath Path, int WalkLength, long Candidates)> ChooseSearchPathAsync(
         UnitOfWork unit, string search, int pageSize, CancellationToken cancellationToken)
     {
         if (!UsesSearchIndex(unit, search))
         {
-            return (SearchPath.Filter, 0);
+            return (SearchPath.Filter, 0, 0);
         }
 
         var limit = (int)Math.Sqrt((pageSize + 1.0) * await CountAsync(unit, cancellationToken));
@@ -272,7 +293,7 @@ public sealed partial class UserRepository
             new { Match = SqliteDialect.MatchQuery(search), Limit = limit + 1 },
             unit.Transaction,
             cancellationToken: cancellationToken));
-        return candidates <= limit ? (SearchPath.Candidates, 0) : (SearchPath.Walk, 2 * limit);
+        return candidates <= limit ? (SearchPath.Candidates, 0, candidates) : (SearchPath.Walk, 2 * limit, candidates);
     }
 
     // PostgreSQL's pg_trgm indexes serve LIKE by themselves and MariaDB has none; SQLite's FTS5 index is asked

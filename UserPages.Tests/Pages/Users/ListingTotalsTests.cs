@@ -63,6 +63,18 @@ public abstract class ListingTotalsTests<TEngine>(ListingTotalsTests<TEngine>.Fi
     }
 
     [Fact]
+    public async Task Search_over_several_pages_below_the_limit_counts_exactly_on_every_page()
+    {
+        var client = app.CreateClient();
+        var first = await HtmlPage.GetAsync(client, "/users?q=ROWD59");
+        var second = await HtmlPage.GetAsync(client, first.Document.QuerySelector("a[rel=next]")!.GetAttribute("href")!);
+
+        Assert.Equal("100 users match.", first.Text("#user-count"));
+        Assert.Equal("100 users match.", second.Text("#user-count"));
+        Assert.Equal(Enumerable.Range(5900, 100).Reverse().Select(i => $"crowd{i:0000}"), first.Texts(".user-list .username").Concat(second.Texts(".user-list .username")));
+    }
+
+    [Fact]
     public async Task A_new_signup_is_found_by_search_at_once()
     {
         var client = app.CreateClient();

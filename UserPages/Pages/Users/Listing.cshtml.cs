@@ -59,11 +59,8 @@ public sealed class ListingModel(IValidator<ListingInput> validator, Database da
         }
 
         await using var unit = await database.BeginReadAsync(cancellationToken);
-        Listing = await users.ListAsync(unit, new ListingQuery(Search, input.Older, input.Newer, PageSize), cancellationToken);
-        Total = Search is null ? await users.CountAsync(unit, cancellationToken)
-            // A search whose matches all fit on one page has counted them already; a rare term is not looked up twice.
-            : Listing is { Older: null, Newer: null } ? Listing.Users.Count
-            : await users.CountMatchesAsync(unit, Search, MatchCountLimit, cancellationToken);
+        Listing = await users.ListAsync(unit, new ListingQuery(Search, input.Older, input.Newer, PageSize, MatchCountLimit), cancellationToken);
+        Total = Listing.Matches ?? await users.CountAsync(unit, cancellationToken);
         return Page();
     }
 }
