@@ -6,6 +6,7 @@ using UserPages.Data;
 using UserPages.Health;
 using UserPages.Hosting;
 using UserPages.Schema;
+using UserPages.Telemetry;
 
 // The pages are written in English: numbers and dates render the same whatever the server's locale.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.GetCultureInfo("en-US");
@@ -34,6 +35,7 @@ builder.Services.AddFriendlyErrors();
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabaseHealth();
+builder.Services.AddTelemetry(builder.Configuration);
 builder.Services.AddHostedService<SignupWriterService>();
 
 var app = builder.Build();
@@ -63,7 +65,7 @@ app.UseRouting();
 app.UseRateLimiter();
 
 app.MapGet("/", () => Results.Redirect("/users"));
-app.MapHealthChecks("/healthz");
+app.MapHealthProbes();
 app.MapRazorPages();
 
 await app.RunAsync();

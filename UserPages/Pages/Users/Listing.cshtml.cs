@@ -1,13 +1,15 @@
+using System.Diagnostics;
 using FluentValidation;
 using FluentValidation.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using UserPages.Data;
+using UserPages.Telemetry;
 
 namespace UserPages.Pages.Users;
 
 /// <summary>The public listing: newest first, keyset-paged, searchable by username or email.</summary>
-public sealed class ListingModel(IValidator<ListingInput> validator, Database database, UserRepository users, TimeProvider clock) : PageModel
+public sealed class ListingModel(IValidator<ListingInput> validator, Database database, UserRepository users, TimeProvider clock, UserPagesMetrics metrics) : PageModel
 {
     public const int PageSize = 50;
 
@@ -56,12 +58,14 @@ public sealed class ListingModel(IValidator<ListingInput> validator, Database da
             return BadRequest();
         }
 
+        var started = Stopwatch.GetTimestamp();
         await using var unit = await database.BeginReadAsync(cancellationToken);
         Listing = await users.ListAsync(unit, new ListingQuery(Search, input.Older, input.Newer, PageSize), cancellationToken);
         Total = Search is null ? await users.CountAsync(unit, cancellationToken)
             // A search whose matches all fit on one page has counted them already; a rare term is not looked up twice.
             : Listing is { Older: null, Newer: null } ? Listing.Users.Count
             : await users.CountMatchesAsync(unit, Search, MatchCountLimit, cancellationToken);
+        metrics.ListingServed(search: Search is not null, Stopwatch.GetElapsedTime(started));
         return Page();
     }
 }
