@@ -11,7 +11,7 @@ using UserPages.Telemetry;
 // The pages are written in English: numbers and dates render the same whatever the server's locale.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.GetCultureInfo("en-US");
 
-if (CommandLine.IsCommand(args))
+if (!CommandLine.IsServe(args))
 {
     return await CommandLine.RunAsync(args);
 }
