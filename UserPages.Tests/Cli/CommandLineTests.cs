@@ -16,6 +16,7 @@ public sealed class CommandLineTests
     [InlineData("migarte", "UserPages: unknown command 'migarte'; did you mean 'migrate'? See 'UserPages --help'.")]
     [InlineData("migrate stauts", "UserPages migrate: unknown command 'stauts'; did you mean 'status'? See 'UserPages migrate --help'.")]
     [InlineData("migrate down --too 3", "UserPages migrate down: unknown option '--too'; did you mean '--to'? See 'UserPages migrate down --help'.")]
+    [InlineData("backup", "UserPages backup: Option '--to' is required. See 'UserPages backup --help'.")]
     [InlineData("seed --users many", "UserPages seed: Cannot parse argument 'many' for option '--users' as expected type 'System.Int32'. See 'UserPages seed --help'.")]
     [InlineData("--frobnicate", "UserPages: unknown option '--frobnicate'; the web server's settings take a value (--frobnicate VALUE). See 'UserPages --help'.")]
     public async Task What_it_does_not_understand_is_one_line_on_stderr_and_exit_code_2(string commandLine, string expected)

@@ -50,6 +50,7 @@ public static class CommandLine
         {
             MigrateCommands.Create(verbose),
             SeedCommand.Create(verbose),
+            BackupCommand.Create(verbose),
         };
         root.Options.Add(verbose);
         var parse = root.Parse(args);
