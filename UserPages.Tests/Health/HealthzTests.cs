@@ -1,4 +1,5 @@
 using System.Net;
+using UserPages.Data;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Health;
@@ -39,6 +40,24 @@ public abstract class HealthzTests<TEngine>(AppFixture<TEngine> app) : IClassFix
         }
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(probe, UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_while_the_schema_is_ahead_of_this_build_so_old_instances_keep_serving_through_an_upgrade()
+    {
+        var newer = TestDatabase.LatestVersion + 1;
+        var (table, version, appliedOn, description) = app.Db.Provider == DatabaseProvider.MySql
+            ? ("`VersionInfo`", "`Version`", "`AppliedOn`", "`Description`")
+            : ("\"VersionInfo\"", "\"Version\"", "\"AppliedOn\"", "\"Description\"");
+        await app.Db.RunScriptAsync($"INSERT INTO {table} ({version}, {appliedOn}, {description}) VALUES ({newer}, CURRENT_TIMESTAMP, 'Next release (test only)')");
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync(new Uri("/healthz/ready", UriKind.Relative))).StatusCode);
+        }
+        finally
+        {
+            await app.Db.RunScriptAsync($"DELETE FROM {table} WHERE {version} = {newer}");
+        }
     }
 }
 
