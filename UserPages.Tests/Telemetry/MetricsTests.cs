@@ -1,11 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using UserPages.Tests.Hosting;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Telemetry;
@@ -13,25 +13,11 @@ namespace UserPages.Tests.Telemetry;
 /// <summary>
 /// Each number of the <c>UserPages</c> meter moves when, and only when, the thing it counts happens, driven through
 /// the real HTTP pipeline and read the way <c>dotnet-counters</c> or the OpenTelemetry SDK read it (a MeterListener
-/// scoped to this app instance's meter factory).
+/// scoped to this app instance's meter factory). Rate limiting is on, as in <see cref="SignupRateLimitTests"/>, so
+/// each test posts from addresses of its own.
 /// </summary>
-public sealed class MetricsTests(MetricsTests.Fixture app) : IClassFixture<MetricsTests.Fixture>
+public sealed class MetricsTests(SignupRateLimitTests.Fixture app) : IClassFixture<SignupRateLimitTests.Fixture>
 {
-    public const int Limit = 2;
-
-    /// <summary>Rate limiting on, two signups per address per hour: each test posts from addresses of its own.</summary>
-    public sealed class Fixture(TestServers servers) : AppFixture<SqliteEngine>(servers)
-    {
-        protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-        {
-            ["RateLimiting:Enabled"] = "true",
-            ["RateLimiting:SignupsPerWindow"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RateLimiting:WindowSeconds"] = "3600",
-        };
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseTestPeerAddress();
-    }
-
     [Fact]
     public async Task Signups_count_as_created_or_refused_by_reason_and_each_group_commit_records_its_size_and_duration()
     {
@@ -45,7 +31,7 @@ public sealed class MetricsTests(MetricsTests.Fixture app) : IClassFixture<Metri
         Assert.Equal(HttpStatusCode.BadRequest, (await ClientFrom("192.0.2.2").SignUpAsync(name, "not-an-email")).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await ClientFrom("192.0.2.3").SignUpAsync(name, $"other-{name}@example.com")).StatusCode);
         var limited = ClientFrom("192.0.2.4");
-        for (var i = 0; i < Limit; i++)
+        for (var i = 0; i < SignupRateLimitTests.Limit; i++)
         {
             Assert.Equal(HttpStatusCode.BadRequest, (await limited.SignUpAsync("", "")).StatusCode);
         }
@@ -54,7 +40,7 @@ public sealed class MetricsTests(MetricsTests.Fixture app) : IClassFixture<Metri
 
         Assert.Equal([1], created.GetMeasurementSnapshot().Select(m => m.Value));
         Assert.Equal(
-            ["invalid", "taken", "invalid", "invalid", "rate_limited"],
+            ["invalid", "taken", .. Enumerable.Repeat("invalid", SignupRateLimitTests.Limit), "rate_limited"],
             refused.GetMeasurementSnapshot().Select(m => Assert.IsType<string>(m.Tags["reason"])));
         Assert.All(refused.GetMeasurementSnapshot(), m => Assert.Equal(1, m.Value));
 
@@ -128,10 +114,5 @@ public sealed class MetricsTests(MetricsTests.Fixture app) : IClassFixture<Metri
         where T : struct =>
         new(app.Factory.Services.GetRequiredService<IMeterFactory>(), "UserPages", instrument);
 
-    private HttpClient ClientFrom(string address)
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Add(TestPeerAddress.Header, address);
-        return client;
-    }
+    private HttpClient ClientFrom(string address) => app.CreateClient().From(address);
 }
