@@ -48,16 +48,20 @@ public sealed class OtlpReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>The first export to <paramref name="path"/> that matches, waiting up to a minute for it.</summary>
-    public async Task<OtlpExport> WaitForAsync(string path, Func<OtlpExport, bool> match, Func<string> context)
+    /// <summary>
+    /// Waits up to a minute until the exports to <paramref name="path"/>, taken together, mention every one of
+    /// <paramref name="texts"/> (a batch of spans or metrics may hold some and the next batch the rest), and returns them.
+    /// </summary>
+    public async Task<List<OtlpExport>> WaitForAsync(string path, string[] texts, Func<string> context)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         while (true)
         {
-            if (_exports.FirstOrDefault(export => export.Path == path && match(export)) is { } found)
+            var exports = _exports.Where(export => export.Path == path).ToList();
+            if (texts.All(text => exports.Any(export => export.Mentions(text))))
             {
-                return found;
+                return exports;
             }
 
             try
@@ -66,8 +70,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                var got = string.Join(", ", _exports.Select(export => $"{export.Path} ({export.Body.Length} bytes)"));
-                throw new Xunit.Sdk.XunitException($"No matching export to {path} within a minute; got: [{got}].\n{context()}");
+                var missing = texts.Where(text => !exports.Any(export => export.Mentions(text)));
+                throw new Xunit.Sdk.XunitException(
+                    $"Within a minute, {exports.Count} export(s) to {path} never mentioned {string.Join(", ", missing)}.\n{context()}");
             }
         }
     }

@@ -30,16 +30,16 @@ public sealed class OtlpExportTests(DatabaseFixture<SqliteEngine> database) : IC
         Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync("otlp-user", "otlp-user@example.com")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/users", UriKind.Relative))).StatusCode);
 
-        var metrics = await receiver.WaitForAsync("/v1/metrics", export =>
-            export.Mentions("userpages.signups.created") && export.Mentions("userpages.listing.duration")
-            && export.Mentions("http.server.request.duration") && export.Mentions("kestrel."), () => server.Output);
-        var traces = await receiver.WaitForAsync("/v1/traces", export =>
-            export.Mentions("UnitOfWork write") && export.Mentions("UnitOfWork read") && export.Mentions("http.request.method"), () => server.Output);
+        var metrics = await receiver.WaitForAsync(
+            "/v1/metrics", ["userpages.signups.created", "userpages.listing.duration", "http.server.request.duration", "kestrel."], () => server.Output);
+        var traces = await receiver.WaitForAsync(
+            "/v1/traces", ["UnitOfWork write", "UnitOfWork read", "http.request.method"], () => server.Output);
 
-        foreach (var export in new[] { metrics, traces })
+        Assert.All(metrics.Concat(traces), export =>
         {
             Assert.Equal(Protobuf, export.ContentType);
-            Assert.True(export.Mentions(ServiceName), $"{export.Path} does not name the service from OTEL_SERVICE_NAME.");
-        }
+            Assert.NotEmpty(export.Body);
+            Assert.True(export.Mentions(ServiceName), $"An export to {export.Path} does not name the service from OTEL_SERVICE_NAME.");
+        });
     }
 }
