@@ -7,11 +7,12 @@ using UserPages.Health;
 using UserPages.Hosting;
 using UserPages.Pages.Users;
 using UserPages.Schema;
+using UserPages.Telemetry;
 
 // The pages are written in English: numbers and dates render the same whatever the server's locale.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.GetCultureInfo("en-US");
 
-if (CommandLine.IsCommand(args))
+if (!CommandLine.IsServe(args))
 {
     return await CommandLine.RunAsync(args);
 }
@@ -36,6 +37,7 @@ builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabaseHealth();
 builder.Services.AddListingCache(builder.Configuration);
+builder.Services.AddTelemetry(builder.Configuration);
 builder.Services.AddHostedService<SignupWriterService>();
 
 var app = builder.Build();
@@ -66,7 +68,7 @@ app.UseRateLimiter();
 app.UseOutputCache();
 
 app.MapGet("/", () => Results.Redirect("/users"));
-app.MapHealthChecks("/healthz");
+app.MapHealthProbes();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -7,7 +7,7 @@ namespace UserPages.Tests.Hosting;
 /// <summary>Every response, pages, errors, static files and the health check alike, carries the security headers.</summary>
 public sealed class SecurityHeadersTests(AppFixture<SqliteEngine> app) : IClassFixture<AppFixture<SqliteEngine>>
 {
-    public static TheoryData<string> Addresses => new() { "/users", "/users/new", "/users/999999", "/no-such-page", "/error/500", "/healthz", "/css/site.css" };
+    public static TheoryData<string> Addresses => new() { "/users", "/users/new", "/users/999999", "/no-such-page", "/error/500", "/healthz", "/healthz/live", "/healthz/ready", "/css/site.css" };
 
     [Theory]
     [MemberData(nameof(Addresses))]

@@ -60,10 +60,5 @@ public sealed class SignupRateLimitTests(SignupRateLimitTests.Fixture app) : ICl
         Assert.Equal(HttpStatusCode.Redirect, (await ClientFrom("2001:db8::20").SignUpAsync(name, $"{name}@example.com")).StatusCode);
     }
 
-    private HttpClient ClientFrom(string address)
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Add(TestPeerAddress.Header, address);
-        return client;
-    }
+    private HttpClient ClientFrom(string address) => app.CreateClient().From(address);
 }

@@ -110,6 +110,7 @@ public sealed partial class AppServer : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    // Plain or JSON console logs alike: the address ends at a space or at the JSON string's closing quote.
+    [GeneratedRegex(@"Now listening on: (http://[^\s""]+)")]
     private static partial Regex ListeningOn();
 }

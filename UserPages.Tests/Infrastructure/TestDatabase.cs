@@ -82,6 +82,14 @@ public sealed class TestDatabase : IAsyncDisposable
         });
     }
 
+    /// <summary>An SQLite file that exists already (a backup, say), opened as the app opens it; left in place on dispose.</summary>
+    public static TestDatabase OpenSqlite(string file) =>
+        new(DatabaseProvider.Sqlite, $"Data Source={file}", () =>
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            return ValueTask.CompletedTask;
+        });
+
     /// <summary>
     /// A new database with a unique name on a server, dropped with the test database. It is created with the server's
     /// defaults on purpose: the migrations must not depend on how an operator created the database.

@@ -18,6 +18,13 @@ public static class TestPeerAddress
     public static IWebHostBuilder UseTestPeerAddress(this IWebHostBuilder builder) =>
         builder.ConfigureServices(services => services.AddTransient<IStartupFilter, Filter>());
 
+    /// <summary>Makes every request of this client come from <paramref name="address"/>.</summary>
+    public static HttpClient From(this HttpClient client, string address)
+    {
+        client.DefaultRequestHeaders.Add(Header, address);
+        return client;
+    }
+
     private sealed class Filter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>

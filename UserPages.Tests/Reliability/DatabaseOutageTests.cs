@@ -49,6 +49,10 @@ public sealed class DatabaseOutageTests(DatabaseFixture<SqliteEngine> database) 
                 var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
                 Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(new Uri("/healthz/ready", UriKind.Relative))).StatusCode);
+
+                // The process itself is fine: liveness says so without touching the database.
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz/live", UriKind.Relative))).StatusCode);
             }
             finally
             {

@@ -5,25 +5,133 @@ using UserPages.Schema;
 namespace UserPages.Cli;
 
 /// <summary>
-/// The app is also its own operations tool: <c>migrate</c> and <c>seed</c> run against the same configuration as the
-/// web app (appsettings, environment variables) and exit instead of serving.
+/// The app is also its own operations tool: <c>migrate</c>, <c>seed</c> and <c>backup</c> run against the same
+/// configuration as the web app (appsettings, environment variables) and exit instead of serving. With no arguments,
+/// or with ASP.NET Core's own configuration switches only, the app serves.
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Commands = ["migrate", "seed"];
+    /// <summary>The exit code of a command line that was not understood; a command that fails exits with 1.</summary>
+    public const int UsageError = 2;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
+    private const string Name = "UserPages";
+
+    private static readonly string[] HelpSwitches = ["--help", "-h", "-?", "/?", "/h", "--version"];
+
+    /// <summary>
+    /// Whether the arguments are for the web server: none, or only the host's configuration switches as ASP.NET Core
+    /// reads them (<c>--urls http://…</c>, <c>--environment=Production</c>, <c>--Section:Key value</c>). Anything
+    /// else goes to the command line, which runs a command or says what it did not understand.
+    /// </summary>
+    public static bool IsServe(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2 || HelpSwitches.Contains(arg, StringComparer.Ordinal))
+            {
+                return false;
+            }
+
+            // --key=value, or --key followed by its value; a switch without one would be silently ignored.
+            if (!arg.Contains('=', StringComparison.Ordinal) && (++i == args.Length || args[i].StartsWith('-')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
         var verbose = new Option<bool>("--verbose") { Description = "Print the full exception on failure.", Recursive = true };
-        var root = new RootCommand("UserPages operations: deploy-time migrations and demo data.")
+        var root = new RootCommand("UserPages. With no arguments (or only ASP.NET Core switches such as --urls and --environment) it serves the web app; these commands run operations and exit.")
         {
             MigrateCommands.Create(verbose),
             SeedCommand.Create(verbose),
+            BackupCommand.Create(verbose),
         };
         root.Options.Add(verbose);
-        return await root.Parse(args).InvokeAsync();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync(Refusal(parse));
+            return UsageError;
+        }
+
+        return await parse.InvokeAsync();
+    }
+
+    // One line: what was not understood, the nearest name when there is one, and where the help is.
+    private static string Refusal(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var path = string.Join(' ', Path(parse.CommandResult).Reverse());
+        var help = $"See '{path} --help'.";
+        if (parse.UnmatchedTokens is not [var token, ..])
+        {
+            return $"{path}: {parse.Errors[0].Message} {help}";
+        }
+
+        var candidates = token.StartsWith('-')
+            ? command.Options.Concat(parse.RootCommandResult.Command.Options.Where(option => option.Recursive)).Select(option => option.Name)
+            : command.Subcommands.Select(subcommand => subcommand.Name);
+        var what = token.StartsWith('-') ? "option" : "command";
+        return Nearest(token, candidates) is { } suggestion ? $"{path}: unknown {what} '{token}'; did you mean '{suggestion}'? {help}"
+            // Perhaps meant for the web server, whose switches are settings and always take a value.
+            : command is RootCommand && token.StartsWith("--", StringComparison.Ordinal) ? $"{path}: unknown option '{token}'; the web server's settings take a value ({token} VALUE). {help}"
+            : $"{path}: unknown {what} '{token}'. {help}";
+
+        static IEnumerable<string> Path(System.CommandLine.Parsing.SymbolResult? result)
+        {
+            for (; result is not null; result = result.Parent)
+            {
+                if (result is System.CommandLine.Parsing.CommandResult { Command: var step })
+                {
+                    yield return step is RootCommand ? Name : step.Name;
+                }
+            }
+        }
+    }
+
+    // The closest name within a typo or two (a swap of neighbours counts as one), or null.
+    private static string? Nearest(string token, IEnumerable<string> candidates) =>
+        candidates
+            .Select(candidate => (candidate, distance: Distance(token, candidate)))
+            .Where(pair => pair.distance <= (pair.candidate.Length <= 4 ? 1 : 2))
+            .OrderBy(pair => pair.distance)
+            .Select(pair => pair.candidate)
+            .FirstOrDefault();
+
+    // Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions.
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using UserPages.Data;
 
 namespace UserPages.Cli;
@@ -14,7 +15,8 @@ internal static class SeedCommand
         var users = new Option<int>("--users") { Description = "How many users to add.", Required = true };
         users.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 10_000_000)
+            // A value that is not a number at all is the parser's own error; reading it here would throw.
+            if (int.TryParse(result.Tokens.SingleOrDefault()?.Value, CultureInfo.InvariantCulture, out var count) && count is < 1 or > 10_000_000)
             {
                 result.AddError("--users must be between 1 and 10000000.");
             }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using UserPages.Telemetry;
 
 namespace UserPages.Data;
 
@@ -19,6 +20,7 @@ public static class DataRegistration
         services.AddSingleton<UserRepository>();
         services.AddSingleton<DataProtectionKeyRepository>();
         services.AddSingleton<SignupWriter>();
+        services.AddMetrics().AddSingleton<UserPagesMetrics>();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
 using Npgsql;
+using UserPages.Telemetry;
 
 namespace UserPages.Data;
 
@@ -30,12 +31,20 @@ public sealed class Database
     // rather than on every open (measured: ~10 µs of the ~25 µs an open, BEGIN and one small query take).
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _preparedSqliteHandles = [];
 
+    private readonly string _dbSystem;
+
     /// <param name="options">The engine and its connection string.</param>
     /// <param name="contentRoot">What a relative SQLite file name is relative to; the working directory when null.</param>
     public Database(DatabaseOptions options, string? contentRoot = null)
     {
         Provider = options.Provider;
         Dialect = SqlDialect.For(Provider);
+        _dbSystem = Provider switch
+        {
+            DatabaseProvider.Sqlite => "sqlite",
+            DatabaseProvider.Postgres => "postgresql",
+            _ => "mysql",
+        };
         ConnectionString = Provider switch
         {
             DatabaseProvider.Sqlite => SqliteConnectionString(options.ConnectionString, contentRoot ?? Directory.GetCurrentDirectory()),
@@ -103,19 +112,27 @@ public sealed class Database
 
     private async Task<UnitOfWork> BeginAsync(bool forWrite, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken);
+        var activity = UserPagesTracing.StartUnitOfWork(_dbSystem, forWrite);
+        DbConnection? connection = null;
         try
         {
+            connection = await OpenAsync(cancellationToken);
+
             // SQLite writers begin IMMEDIATE so they take the write lock up front (no deadlock-prone upgrade from a
             // read lock); readers begin DEFERRED so they never wait for writers under WAL.
             var transaction = connection is SqliteConnection sqlite
                 ? EnsureFileStillThere(sqlite).BeginTransaction(deferred: !forWrite)
                 : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            return new UnitOfWork(connection, transaction, Dialect);
+            return new UnitOfWork(connection, transaction, Dialect, activity);
         }
-        catch
+        catch (Exception exception)
         {
-            await connection.DisposeAsync();
+            activity?.AddException(exception).SetStatus(System.Diagnostics.ActivityStatusCode.Error).Dispose();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
             throw;
         }
     }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using UserPages.Telemetry;
 
 namespace UserPages.Data;
 
@@ -8,7 +10,7 @@ namespace UserPages.Data;
 /// waiting in the queue, inserts each under its own savepoint (a taken name undoes only that insert) and commits them
 /// together; each caller gets its own exact result, and only after the commit that made it durable.
 /// </summary>
-public sealed class SignupWriter(Database database, UserRepository users)
+public sealed class SignupWriter(Database database, UserRepository users, UserPagesMetrics metrics)
 {
     // Enough to absorb a burst; a larger group only makes its first caller wait longer.
     private const int MaxGroupSize = 256;
@@ -46,6 +48,7 @@ public sealed class SignupWriter(Database database, UserRepository users)
     private async Task CommitGroupAsync(List<PendingSignup> group, CancellationToken cancellationToken)
     {
         var results = new AddUserResult[group.Count];
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var unit = await database.BeginWriteAsync(cancellationToken);
@@ -74,6 +77,7 @@ public sealed class SignupWriter(Database database, UserRepository users)
             return;
         }
 
+        metrics.GroupCommitted(group.Count, Stopwatch.GetElapsedTime(started));
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Result.TrySetResult(results[i]);

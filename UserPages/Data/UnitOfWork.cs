@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 
 namespace UserPages.Data;
 
@@ -11,14 +12,17 @@ public sealed class UnitOfWork : IAsyncDisposable
 {
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
+    private readonly Activity? _activity;
     private bool _committed;
     private bool _rollbackOnly;
 
-    internal UnitOfWork(DbConnection connection, DbTransaction transaction, SqlDialect dialect)
+    /// <param name="activity">The unit's span (see <c>UserPagesTracing</c>), ended with the unit; null when not traced.</param>
+    internal UnitOfWork(DbConnection connection, DbTransaction transaction, SqlDialect dialect, Activity? activity)
     {
         _connection = connection;
         _transaction = transaction;
         Dialect = dialect;
+        _activity = activity;
     }
 
     public IDbConnection Connection => _connection;
@@ -81,6 +85,7 @@ public sealed class UnitOfWork : IAsyncDisposable
         {
             await _transaction.DisposeAsync();
             await _connection.DisposeAsync();
+            _activity?.SetTag("userpages.unit.outcome", _committed ? "committed" : "rolled back").Dispose();
         }
     }
 }

@@ -36,7 +36,9 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
             }
 
             outage.ReportAnswered();
-            return version == SchemaMigrator.LatestVersion
+            // A newer schema is a release's expand migration, which this build tolerates by contract: an instance of
+            // the previous release stays ready while the new one rolls out beside it.
+            return version >= SchemaMigrator.LatestVersion
                 ? HealthCheckResult.Healthy($"Schema version {version}.")
                 : HealthCheckResult.Unhealthy($"Schema version {version}, expected {SchemaMigrator.LatestVersion}: run migrate.");
         }

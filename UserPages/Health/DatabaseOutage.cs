@@ -1,4 +1,5 @@
 using UserPages.Data;
+using UserPages.Telemetry;
 
 namespace UserPages.Health;
 
@@ -8,7 +9,7 @@ namespace UserPages.Health;
 /// one stack trace per request). Every failure also drops pooled connections, which may still point at a file that
 /// was deleted or replaced, so the app recovers without a restart once the fault is gone.
 /// </summary>
-public sealed partial class DatabaseOutage(Database database, TimeProvider clock, ILogger<DatabaseOutage> logger)
+public sealed partial class DatabaseOutage(Database database, TimeProvider clock, ILogger<DatabaseOutage> logger, UserPagesMetrics metrics)
 {
     private readonly Lock _gate = new();
     private DateTimeOffset? _since;
@@ -39,6 +40,7 @@ public sealed partial class DatabaseOutage(Database database, TimeProvider clock
             _since = clock.GetUtcNow();
         }
 
+        metrics.IncidentOpened();
         LogStarted(logger, exception.GetType().Name, exception.Message, exception);
     }
 

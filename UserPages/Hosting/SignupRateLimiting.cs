@@ -4,6 +4,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using UserPages.Telemetry;
 
 namespace UserPages.Hosting;
 
@@ -53,6 +54,8 @@ public static class SignupRateLimiting
                     : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = (rejected, _) =>
             {
+                rejected.HttpContext.RequestServices.GetRequiredService<UserPagesMetrics>().SignupRefused(SignupRefusal.RateLimited);
+
                 // No body here: the status code page renders the friendly 429 page.
                 if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {

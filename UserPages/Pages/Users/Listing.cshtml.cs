@@ -1,15 +1,17 @@
+using System.Diagnostics;
 using FluentValidation;
 using FluentValidation.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
 using UserPages.Data;
+using UserPages.Telemetry;
 
 namespace UserPages.Pages.Users;
 
 /// <summary>The public listing: newest first, keyset-paged, searchable by username or email.</summary>
 [OutputCache(PolicyName = ListingCachePolicy.Name)]
-public sealed class ListingModel(IValidator<ListingInput> validator, Database database, UserRepository users, TimeProvider clock) : PageModel
+public sealed class ListingModel(IValidator<ListingInput> validator, Database database, UserRepository users, TimeProvider clock, UserPagesMetrics metrics) : PageModel
 {
     public const int PageSize = 50;
 
@@ -58,9 +60,11 @@ public sealed class ListingModel(IValidator<ListingInput> validator, Database da
             return BadRequest();
         }
 
+        var started = Stopwatch.GetTimestamp();
         await using var unit = await database.BeginReadAsync(cancellationToken);
         Listing = await users.ListAsync(unit, new ListingQuery(Search, input.Older, input.Newer, PageSize, MatchCountLimit), cancellationToken);
         Total = Listing.Matches ?? await users.CountAsync(unit, cancellationToken);
+        metrics.ListingServed(search: Search is not null, Stopwatch.GetElapsedTime(started));
         return Page();
     }
 }

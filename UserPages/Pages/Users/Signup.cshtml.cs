@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using UserPages.Data;
 using UserPages.Hosting;
+using UserPages.Telemetry;
 
 namespace UserPages.Pages.Users;
 
 /// <summary>GET shows the signup form; POST validates, inserts through the group-committing signup writer and redirects to the listing.</summary>
 [EnableRateLimiting(SignupRateLimiting.Policy)]
-public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter signups) : PageModel
+public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter signups, UserPagesMetrics metrics) : PageModel
 {
     [BindProperty]
     public SignupInput Input { get; set; } = new();
@@ -23,10 +24,16 @@ public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter 
         RejectRepeatedFields();
         if (ModelState.ErrorCount > 0)
         {
+            metrics.SignupRefused(SignupRefusal.Invalid);
             return Form(StatusCodes.Status400BadRequest);
         }
 
         var result = await signups.AddAsync(new NewUser(Input.Username!, Input.Email!), cancellationToken);
+        if (!result.Added)
+        {
+            metrics.SignupRefused(SignupRefusal.Taken);
+        }
+
         switch (result.Conflict)
         {
             case UserField.Username:
@@ -36,6 +43,8 @@ public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter 
                 ModelState.AddModelError($"{nameof(Input)}.{nameof(SignupInput.Email)}", "That email address is already registered.");
                 return Form(StatusCodes.Status409Conflict);
         }
+
+        metrics.SignupCreated();
 
         // Only the listing declares the property: a page that declared it too would use the message up unseen.
         TempData[nameof(ListingModel.Welcome)] = $"Welcome, {Input.Username}! Your account was created.";

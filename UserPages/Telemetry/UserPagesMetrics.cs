@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+
+namespace UserPages.Telemetry;
+
+/// <summary>Why a signup was not stored: the <c>reason</c> on <c>userpages.signups.refused</c>.</summary>
+public enum SignupRefusal
+{
+    Invalid,
+    Taken,
+    RateLimited,
+}
+
+/// <summary>
+/// The app's own meter, <c>UserPages</c>: what an operator of this app watches beside the framework's request
+/// metrics. Plain System.Diagnostics.Metrics, so <c>dotnet-counters monitor --counters UserPages</c> reads it with
+/// no configuration, and the OpenTelemetry SDK exports it only when asked (see <see cref="TelemetryRegistration"/>).
+/// Created through <see cref="IMeterFactory"/>: each app instance in one process (as in the tests) has its own.
+/// </summary>
+public sealed class UserPagesMetrics
+{
+    public const string MeterName = "UserPages";
+
+    // Seconds, with the bucket boundaries ASP.NET Core uses for http.server.request.duration, so the two line up.
+    private static readonly InstrumentAdvice<double> DurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    };
+
+    // The signup writer takes at most 256 signups a commit.
+    private static readonly InstrumentAdvice<int> GroupSizeBuckets = new() { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] };
+
+    private static readonly KeyValuePair<string, object?> Listing = new("userpages.listing.kind", "listing");
+    private static readonly KeyValuePair<string, object?> Search = new("userpages.listing.kind", "search");
+
+    private readonly Counter<long> _signupsCreated;
+    private readonly Counter<long> _signupsRefused;
+    private readonly Histogram<int> _groupCommitSize;
+    private readonly Histogram<double> _groupCommitDuration;
+    private readonly Counter<long> _incidentsOpened;
+    private readonly Histogram<double> _listingDuration;
+    private readonly Meter _meter;
+
+    public UserPagesMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _signupsCreated = _meter.CreateCounter<long>("userpages.signups.created", "{signup}", "Signups stored (each answered with a redirect).");
+        _signupsRefused = _meter.CreateCounter<long>("userpages.signups.refused", "{signup}", "Signups refused, by reason: invalid (400), taken (409), rate_limited (429).");
+        _groupCommitSize = _meter.CreateHistogram("userpages.signups.group_commit.size", "{signup}", "Signups committed together in one transaction.", advice: GroupSizeBuckets);
+        _groupCommitDuration = _meter.CreateHistogram("userpages.signups.group_commit.duration", "s", "Time from beginning a group's transaction to its durable commit.", advice: DurationBuckets);
+        _incidentsOpened = _meter.CreateCounter<long>("userpages.database.incidents", "{incident}", "Database incidents opened: the first failure after the database last answered.");
+        _listingDuration = _meter.CreateHistogram("userpages.listing.duration", "s", "Time the listing spends in the database for one page it renders, by kind: listing or search (a kept page is not counted).", advice: DurationBuckets);
+    }
+
+    public void SignupCreated() => _signupsCreated.Add(1);
+
+    public void SignupRefused(SignupRefusal reason) => _signupsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason switch
+    {
+        SignupRefusal.Invalid => "invalid",
+        SignupRefusal.Taken => "taken",
+        _ => "rate_limited",
+    }));
+
+    public void GroupCommitted(int size, TimeSpan duration)
+    {
+        _groupCommitSize.Record(size);
+        _groupCommitDuration.Record(duration.TotalSeconds);
+    }
+
+    public void IncidentOpened() => _incidentsOpened.Add(1);
+
+    /// <summary>Publishes <c>userpages.database.incident.open</c>: 1 while <paramref name="isOpen"/> says so, else 0.</summary>
+    public void ObserveOpenIncident(Func<bool> isOpen) =>
+        _meter.CreateObservableGauge("userpages.database.incident.open", () => isOpen() ? 1 : 0, "{incident}", "1 while a database incident is open, else 0.");
+
+    public void ListingServed(bool search, TimeSpan duration) => _listingDuration.Record(duration.TotalSeconds, search ? Search : Listing);
+}
