@@ -11,7 +11,8 @@ namespace UserPages.Tests.Pages.Users;
 /// seed and the input): whatever arrives, the answer is a 302, 400 or 409 (200/400 for the listing), never a 5xx;
 /// only a 302 stores a row, and that row meets the username and email policy.
 /// </summary>
-public sealed partial class HostileInputPropertyTests(AppFixture<SqliteEngine> app) : IClassFixture<AppFixture<SqliteEngine>>
+public abstract partial class HostileInputPropertyTests<TEngine>(AppFixture<TEngine> app) : IClassFixture<AppFixture<TEngine>>
+    where TEngine : ITestEngine
 {
     public const int Signups = 400;
     public const int ListingAddresses = 300;
@@ -194,3 +195,9 @@ public sealed partial class HostileInputPropertyTests(AppFixture<SqliteEngine> a
     [GeneratedRegex(@"\A[\x21-\x7E]{3,255}\z")]
     private static partial Regex PolicyEmail();
 }
+
+public sealed class HostileInputPropertyTestsOnSqlite(AppFixture<SqliteEngine> app) : HostileInputPropertyTests<SqliteEngine>(app);
+
+public sealed class HostileInputPropertyTestsOnPostgres(AppFixture<PostgresEngine> app) : HostileInputPropertyTests<PostgresEngine>(app);
+
+public sealed class HostileInputPropertyTestsOnMySql(AppFixture<MySqlEngine> app) : HostileInputPropertyTests<MySqlEngine>(app);

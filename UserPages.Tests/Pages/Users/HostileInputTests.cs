@@ -9,14 +9,11 @@ namespace UserPages.Tests.Pages.Users;
 /// Bots and attackers post garbage: every hostile form and query string gets a 4xx with a clear message, never a
 /// 5xx or a stack trace, and nothing is stored.
 /// </summary>
-public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixture<AppFixture<SqliteEngine>>
+public abstract class HostileInputTests<TEngine>(AppFixture<TEngine> app) : IClassFixture<AppFixture<TEngine>>
+    where TEngine : ITestEngine
 {
-    public static TheoryData<string> HostileUsernames => new(HostileInputs.Values.Select(v => v.Name));
-
-    public static TheoryData<string> HostileEmails => new(HostileInputs.AsEmails().Select(v => v.Name));
-
     [Theory]
-    [MemberData(nameof(HostileUsernames))]
+    [MemberData(nameof(HostileInputs.Usernames), MemberType = typeof(HostileInputs))]
     public async Task A_hostile_username_is_refused_beside_the_field_and_not_stored(string name)
     {
         var value = HostileInputs.Values.Single(v => v.Name == name).Value;
@@ -28,7 +25,7 @@ public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixt
     }
 
     [Theory]
-    [MemberData(nameof(HostileEmails))]
+    [MemberData(nameof(HostileInputs.Emails), MemberType = typeof(HostileInputs))]
     public async Task A_hostile_email_is_refused_beside_the_field_and_not_stored(string name)
     {
         var value = HostileInputs.AsEmails().Single(v => v.Name == name).Email;
@@ -152,23 +149,8 @@ public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixt
         Assert.Equal("Bad request", page.Text("h1"));
     }
 
-    public static TheoryData<string> HostileListingUrls => new()
-    {
-        "/users?before=-1_5", "/users?before=1_-5", "/users?before=0_0", "/users?before=1_0", "/users?after=+1_1",
-        "/users?before=99999999999999999999_1", "/users?before=3155378975999999999_9223372036854775807",
-        "/users?before=3155378976000000000_1", "/users?before=1_1_1", "/users?before=_", "/users?before=",
-        "/users?before=1%001_1", "/users?after=' OR 1=1--", "/users?before=1_1;DROP TABLE users",
-        "/users?before=1_1&after=1_1", "/users?before=1_1&before=2_2", "/users?before=%FF%FE",
-        "/users?before=１_１", "/users?before=0x10_0x10", "/users?before=1e5_1",
-        "/users?q=%25", "/users?q=_", "/users?q=%25%25%25_", "/users?q=!", "/users?q=%5C", "/users?q=' OR '1'='1",
-        "/users?q=%00", "/users?q=%FF%FE", "/users?q=%E2%80%AE", "/users?q=%3Cscript%3E", "/users?q=a&q=b",
-        "/users?q=" + new string('x', 101), "/users?q=" + new string('x', 100_000),
-        "/users?q=%20%20", "/users?page=-1&size=100000", "/users?size=99999999999999999999",
-        "/users/-1", "/users/0", "/users/99999999999999999999", "/users/abc", "/users/new?Input.Username=x",
-    };
-
     [Theory]
-    [MemberData(nameof(HostileListingUrls))]
+    [MemberData(nameof(HostileInputs.ListingUrls), MemberType = typeof(HostileInputs))]
     public async Task A_hostile_listing_address_answers_200_400_or_404_never_5xx(string url)
     {
         var page = await HtmlPage.GetAsync(app.CreateClient(), url);
@@ -223,3 +205,9 @@ public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixt
         return content;
     }
 }
+
+public sealed class HostileInputTestsOnSqlite(AppFixture<SqliteEngine> app) : HostileInputTests<SqliteEngine>(app);
+
+public sealed class HostileInputTestsOnPostgres(AppFixture<PostgresEngine> app) : HostileInputTests<PostgresEngine>(app);
+
+public sealed class HostileInputTestsOnMySql(AppFixture<MySqlEngine> app) : HostileInputTests<MySqlEngine>(app);
