@@ -60,6 +60,7 @@ if (app.Configuration["Bench:StaticFolder"] is { Length: > 0 } benchFolder)
 }
 
 app.UseRouting();
+app.UseRequestTextCheck();
 app.UseRateLimiter();
 
 app.MapGet("/", () => Results.Redirect("/users"));

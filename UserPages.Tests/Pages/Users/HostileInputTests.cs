@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using AngleSharp.Dom;
+using UserPages.Data;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Pages.Users;
@@ -161,6 +163,93 @@ public abstract class HostileInputTests<TEngine>(AppFixture<TEngine> app) : ICla
         {
             Assert.False(string.IsNullOrWhiteSpace(page.Text("h1")));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileInputs.NotPlainTextUrls), MemberType = typeof(HostileInputs))]
+    public async Task An_address_that_is_not_plain_text_is_a_friendly_400_and_no_database_incident(string url)
+    {
+        var client = app.CreateClient();
+
+        var page = await HtmlPage.GetAsync(client, url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.Equal("Bad request", page.Text("h1"));
+        ResponseAssert.NoInternals(page);
+        Assert.DoesNotContain(page.Response.Headers, header => header.Value.Any(value => value.Contains("admin", StringComparison.Ordinal)));
+        await AssertNoIncidentAsync(client);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileInputs.OddButPlainSearches), MemberType = typeof(HostileInputs))]
+    public async Task A_search_of_bidi_invisible_or_look_alike_characters_is_searched_as_text_and_echoed_as_typed(string term)
+    {
+        var client = app.CreateClient();
+
+        var page = await HtmlPage.GetAsync(client, $"/users?q={Uri.EscapeDataString(term)}");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal($"No users match “{term}”.", page.Text("#user-count"));
+        Assert.Equal(term, page.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("#q")!.Value);
+        await AssertNoIncidentAsync(client);
+    }
+
+    [Fact]
+    public async Task Megabyte_query_strings_are_answered_without_a_5xx()
+    {
+        var client = app.CreateClient();
+        var megabyte = 1024 * 1024;
+
+        var longSearch = await HtmlPage.GetAsync(client, "/users?q=" + new string('x', megabyte));
+        Assert.Equal(HttpStatusCode.BadRequest, longSearch.Status);
+        Assert.Equal("A search is at most 100 characters long.", longSearch.Text("#q-error"));
+
+        // A key no page reads is ignored, however long; one that is not text is refused, however long.
+        Assert.Equal(HttpStatusCode.OK, (await HtmlPage.GetAsync(client, "/users?x=" + new string('x', megabyte))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await HtmlPage.GetAsync(client, "/users?x=" + string.Concat(Enumerable.Repeat("%FF", megabyte / 3)))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HtmlPage.GetAsync(client, "/users?" + string.Join('&', Enumerable.Range(0, 50_000).Select(i => $"k{i}=v")))).Status);
+        await AssertNoIncidentAsync(client);
+    }
+
+    [Fact]
+    public async Task A_tampered_cursor_lists_exactly_the_users_on_that_side_of_the_position_it_names()
+    {
+        var client = app.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            var name = SignupClient.UniqueName("cursor");
+            Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
+        }
+
+        var rows = await app.Db.QueryAsync<User>("SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users");
+        var middle = rows.OrderBy(row => (row.CreatedAt, row.Id)).ElementAt(rows.Count / 2);
+        var microsecond = TimeSpan.TicksPerMillisecond / 1000;
+        foreach (var (ticks, id) in new[]
+        {
+            (middle.CreatedAt.Ticks, middle.Id), (middle.CreatedAt.Ticks + microsecond, middle.Id), (middle.CreatedAt.Ticks - microsecond, middle.Id),
+            (middle.CreatedAt.Ticks, middle.Id + 1), (middle.CreatedAt.Ticks, middle.Id - 1), (middle.CreatedAt.Ticks, long.MaxValue),
+            (middle.CreatedAt.Ticks + TimeSpan.TicksPerSecond, 1), (0, 1), (DateTime.MaxValue.Ticks - (DateTime.MaxValue.Ticks % TimeSpan.TicksPerSecond), 1),
+        })
+        {
+            var at = new DateTime(ticks, DateTimeKind.Utc);
+            bool Older(User row) => row.CreatedAt < at || (row.CreatedAt == at && row.Id < id);
+            bool Newer(User row) => row.CreatedAt > at || (row.CreatedAt == at && row.Id > id);
+            var newestFirst = rows.OrderByDescending(row => (row.CreatedAt, row.Id)).ToList();
+
+            var older = await HtmlPage.GetAsync(client, $"/users?before={ticks}_{id}");
+            var newer = await HtmlPage.GetAsync(client, $"/users?after={ticks}_{id}");
+
+            Assert.Equal(HttpStatusCode.OK, older.Status);
+            Assert.Equal(newestFirst.Where(Older).Take(50).Select(row => row.Username), older.Texts(".user-list .username"));
+            Assert.Equal(HttpStatusCode.OK, newer.Status);
+            Assert.Equal(newestFirst.Where(Newer).TakeLast(50).Select(row => row.Username), newer.Texts(".user-list .username"));
+        }
+    }
+
+    private async Task AssertNoIncidentAsync(HttpClient client)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
     private static void AssertMessage(HtmlPage page, string value, string fieldError)

@@ -3,10 +3,12 @@ using FluentValidation.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using UserPages.Data;
+using UserPages.Hosting;
 
 namespace UserPages.Pages.Users;
 
 /// <summary>The public listing: newest first, keyset-paged, searchable by username or email.</summary>
+[RefusesControlCharacters("q")]
 public sealed class ListingModel(IValidator<ListingInput> validator, Database database, UserRepository users, TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;
