@@ -28,6 +28,7 @@ builder.Services.AddRazorPages()
     // FluentValidation is the one voice on input: no implicit [Required] from non-nullable strings, and no
     // jQuery-validation attributes in the HTML.
     .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
+    .AddRazorPagesOptions(options => options.Conventions.Add(new HandledMethodsOnly()))
     .AddViewOptions(options => options.HtmlHelperOptions.ClientValidationEnabled = false);
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 builder.Services.AddFriendlyErrors();

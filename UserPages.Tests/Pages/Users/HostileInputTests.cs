@@ -211,6 +211,43 @@ public abstract class HostileInputTests<TEngine>(AppFixture<TEngine> app) : ICla
         await AssertNoIncidentAsync(client);
     }
 
+    [Theory]
+    [InlineData("PUT", "/users", "GET, HEAD")]
+    [InlineData("DELETE", "/users", "GET, HEAD")]
+    [InlineData("TRACE", "/users", "GET, HEAD")]
+    [InlineData("PATCH", "/users", "GET, HEAD")]
+    [InlineData("POST", "/users", "GET, HEAD")]
+    [InlineData("PUT", "/users/new", "GET, HEAD, POST")]
+    [InlineData("DELETE", "/users/new", "GET, HEAD, POST")]
+    [InlineData("TRACE", "/users/new", "GET, HEAD, POST")]
+    [InlineData("PATCH", "/users/new", "GET, HEAD, POST")]
+    [InlineData("PUT", "/users/1", "GET, HEAD")]
+    [InlineData("DELETE", "/users/1", "GET, HEAD")]
+    [InlineData("TRACE", "/users/1", "GET, HEAD")]
+    [InlineData("PATCH", "/users/1", "GET, HEAD")]
+    public async Task A_method_the_page_does_not_handle_is_a_friendly_405_with_allow_and_changes_nothing(string method, string url, string allow)
+    {
+        var client = app.CreateClient();
+        var name = SignupClient.UniqueName("method");
+        var form = await client.GetSignupFormAsync();
+        form["Input.Username"] = name;
+        form["Input.Email"] = $"{name}@example.com";
+        var before = await app.Db.CountUsersAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative))
+        {
+            // A valid signup as the body: the method alone is what is refused.
+            Content = method == "TRACE" ? null : new FormUrlEncodedContent(form),
+        };
+
+        var page = await HtmlPage.ParseAsync(await client.SendAsync(request));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, page.Status);
+        Assert.Equal(allow, ResponseAssert.Header(page.Response, "Allow"));
+        Assert.Equal("Method not allowed", page.Text("h1"));
+        Assert.Equal("DENY", ResponseAssert.Header(page.Response, "X-Frame-Options"));
+        Assert.Equal(before, await app.Db.CountUsersAsync());
+    }
+
     [Fact]
     public async Task A_tampered_cursor_lists_exactly_the_users_on_that_side_of_the_position_it_names()
     {
