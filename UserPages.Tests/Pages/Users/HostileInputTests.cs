@@ -55,6 +55,43 @@ public abstract class HostileInputTests<TEngine>(AppFixture<TEngine> app) : ICla
         }
     }
 
+    [Theory]
+    [InlineData("abc%C0%AF")] // an overlong '/'
+    [InlineData("abc%E0%80%AF")] // the same, in three bytes
+    [InlineData("abc%ED%A0%80")] // an encoded lone surrogate
+    [InlineData("abc%F4%90%80%80")] // past U+10FFFF
+    [InlineData("abc%80")] // a stray continuation byte
+    public async Task A_field_of_bytes_that_are_not_utf8_is_refused_not_read_as_other_text(string encoded)
+    {
+        // The form reader would keep these escapes as literal text: "abc%c0%af@example.com" passed as an email.
+        foreach (var (username, email) in FieldsWith(encoded))
+        {
+            var page = await PostRawAsync(username, email);
+
+            Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+            Assert.Equal("Bad request", page.Text("h1"));
+        }
+    }
+
+    [Theory]
+    [InlineData("abc%0D%0ABcc:x")] // header injection
+    [InlineData("abc%1B%5B31m")] // a terminal escape
+    [InlineData("abc%C2%85")] // C1 next line, which trimming would otherwise take for a space
+    [InlineData("%09abc")] // a tab before
+    [InlineData("abc%0A")] // a line break after
+    public async Task A_field_with_a_control_character_anywhere_is_refused_beside_the_field(string encoded)
+    {
+        var fields = FieldsWith(encoded);
+
+        var username = await PostRawAsync(fields[0].Username, fields[0].Email);
+        var email = await PostRawAsync(fields[1].Username, fields[1].Email);
+
+        Assert.Equal(HttpStatusCode.BadRequest, username.Status);
+        Assert.False(string.IsNullOrWhiteSpace(username.Text("#username-error")));
+        Assert.Equal(HttpStatusCode.BadRequest, email.Status);
+        Assert.False(string.IsNullOrWhiteSpace(email.Text("#email-error")));
+    }
+
     [Fact]
     public async Task A_field_sent_twice_is_refused_with_a_message()
     {
@@ -322,6 +359,21 @@ public abstract class HostileInputTests<TEngine>(AppFixture<TEngine> app) : ICla
         ResponseAssert.NoInternals(page);
         Assert.Equal(before, await app.Db.CountUsersAsync());
         return page;
+    }
+
+    /// <summary>The escaped text as the username (with a valid email), then inside the email (with a valid username).</summary>
+    private static (string Username, string Email)[] FieldsWith(string encoded)
+    {
+        var name = SignupClient.UniqueName("bytes");
+        return [(encoded, $"{name}@example.com"), (name, $"{encoded}@example.com")];
+    }
+
+    /// <summary>Posts the signup form with its fields exactly as given, escapes and all.</summary>
+    private async Task<HtmlPage> PostRawAsync(string username, string email)
+    {
+        var client = app.CreateClient();
+        var token = Uri.EscapeDataString((await client.GetSignupFormAsync())["__RequestVerificationToken"]);
+        return await AssertRefusedAsync(client, Form(Encoding.ASCII.GetBytes($"__RequestVerificationToken={token}&Input.Username={username}&Input.Email={email}")));
     }
 
     private static ByteArrayContent Form(byte[] body)
