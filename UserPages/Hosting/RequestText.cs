@@ -50,9 +50,7 @@ public static class RequestText
 
     private static bool IsPlainText(HttpContext context)
     {
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        var path = rawTarget is ['/', ..] ? rawTarget.Split('?', 2)[0] : context.Request.Path.ToUriComponent();
-        if (Decode(path, plusIsSpace: false) is not { } decodedPath || HasControlCharacters(decodedPath))
+        if (Decode(RawPath(context), plusIsSpace: false) is not { } decodedPath || HasControlCharacters(decodedPath))
         {
             return false;
         }
@@ -79,6 +77,18 @@ public static class RequestText
         }
 
         return true;
+    }
+
+    /// <summary>The path as sent, escapes and all (Request.Path has decoded what it could).</summary>
+    private static string RawPath(HttpContext context)
+    {
+        if (context.Features.Get<IHttpRequestFeature>()?.RawTarget is not ['/', ..] target)
+        {
+            return context.Request.Path.ToUriComponent();
+        }
+
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? target : target[..query];
     }
 
     /// <summary>
