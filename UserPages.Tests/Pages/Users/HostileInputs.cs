@@ -106,6 +106,17 @@ public static class HostileInputs
         "admin\U000E0041", "😀😀😀", "\uFFFDabc", "%FF%FE", "100%", "a_b%c",
     };
 
+    /// <summary>Each method no page handles, at each page, with the methods the page answers instead.</summary>
+    public static TheoryData<string, string, string> UnhandledMethods => new(
+        from method in Methods
+        from page in Pages
+        where !page.Allow.Contains(method, StringComparison.Ordinal)
+        select (method, page.Url, page.Allow));
+
+    private static readonly string[] Methods = ["PUT", "DELETE", "TRACE", "PATCH", "POST"];
+
+    private static readonly (string Url, string Allow)[] Pages = [("/users", "GET, HEAD"), ("/users/new", "GET, HEAD, POST"), ("/users/1", "GET, HEAD")];
+
     /// <summary>The corpus as an email: as the whole address, as the local part and as the domain.</summary>
     public static IEnumerable<(string Name, string Email)> AsEmails() =>
         Values.SelectMany(v => new[]
