@@ -61,8 +61,9 @@ if (app.Configuration["Bench:StaticFolder"] is { Length: > 0 } benchFolder)
 }
 
 app.UseRouting();
-app.UseRequestTextCheck();
 app.UseRateLimiter();
+// After the rate limiter, so a limited client's form is not read for nothing.
+app.UseRequestTextCheck();
 
 app.MapGet("/", () => Results.Redirect("/users"));
 app.MapHealthChecks("/healthz");
