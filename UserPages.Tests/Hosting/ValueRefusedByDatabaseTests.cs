@@ -59,6 +59,28 @@ public abstract class ValueRefusedByDatabaseTests<TEngine>(ValueRefusedByDatabas
         await AssertRefusalLoggedAsWarningOnlyAsync(client, refused: !IsSqlite);
     }
 
+    [Fact]
+    public async Task A_refused_value_among_signups_sent_together_fails_its_own_signup_only()
+    {
+        const int Together = 16;
+        var clients = Enumerable.Range(0, Together).Select(_ => app.CreateClient()).ToList();
+        var forms = await Task.WhenAll(clients.Select(client => client.GetSignupFormAsync()));
+        var names = Enumerable.Range(0, Together).Select(_ => SignupClient.UniqueName("group")).ToList();
+        names[Together / 2] += new string('x', 60);
+
+        // Released together, they queue for the signup writer, which commits whatever is waiting as one group.
+        var answers = await Task.WhenAll(clients.Select((client, i) => client.PostSignupAsync(forms[i], names[i], $"{names[i]}@example.com")));
+
+        for (var i = 0; i < Together; i++)
+        {
+            var refused = i == Together / 2 && !IsSqlite;
+            Assert.Equal(refused ? HttpStatusCode.BadRequest : HttpStatusCode.Redirect, answers[i].StatusCode);
+            Assert.Equal(refused ? null : names[i], (await app.Db.FindUserAsync(names[i]))?.Username);
+        }
+
+        await AssertRefusalLoggedAsWarningOnlyAsync(clients[0], refused: !IsSqlite);
+    }
+
     private async Task AssertRefusalLoggedAsWarningOnlyAsync(HttpClient client, bool refused)
     {
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
