@@ -30,6 +30,7 @@ builder.Services.AddRazorPages()
     // FluentValidation is the one voice on input: no implicit [Required] from non-nullable strings, and no
     // jQuery-validation attributes in the HTML.
     .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
+    .AddRazorPagesOptions(options => options.Conventions.Add(new HandledMethodsOnly()))
     .AddViewOptions(options => options.HtmlHelperOptions.ClientValidationEnabled = false);
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 builder.Services.AddFriendlyErrors();
@@ -65,6 +66,9 @@ if (app.Configuration["Bench:StaticFolder"] is { Length: > 0 } benchFolder)
 
 app.UseRouting();
 app.UseRateLimiter();
+// After the rate limiter, so a limited client's form is not read for nothing.
+app.UseRequestTextCheck();
+// After the check, so an address it refuses is never answered from a kept page.
 app.UseOutputCache();
 
 app.MapGet("/", () => Results.Redirect("/users"));

@@ -25,7 +25,22 @@ public sealed class Database
         PRAGMA foreign_keys = ON;
         """;
 
+    // SQLite's primary result codes (sqlite3.h).
+    private const int SqliteError = 1;
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteNoMemory = 7;
+    private const int SqliteReadOnly = 8;
+    private const int SqliteInterrupt = 9;
+    private const int SqliteIoError = 10;
+    private const int SqliteCorrupt = 11;
+    private const int SqliteFull = 13;
     private const int SqliteCantOpen = 14;
+    private const int SqliteProtocol = 15;
+    private const int SqliteTooBig = 18;
+    private const int SqliteMismatch = 20;
+    private const int SqliteRange = 25;
+    private const int SqliteNotADatabase = 26;
 
     // Pooled SQLite connections keep their native handle, and the pragmas stay set on it: run them once per handle
     // rather than on every open (measured: ~10 µs of the ~25 µs an open, BEGIN and one small query take).
@@ -63,10 +78,47 @@ public sealed class Database
     internal SqlDialect Dialect { get; }
 
     /// <summary>
-    /// A failure of the database rather than of the code (unreachable, down, locked, full, timed out): the request may
-    /// well succeed when retried, so callers answer 503 and track it as an incident.
+    /// A failure of the database server or of the way to it (cannot connect, timed out, locked, disk full or failing,
+    /// shutting down, read-only): the request may well succeed when retried, so callers answer 503 and track it as an
+    /// incident. What a statement got wrong (a value, a missing table) is not one: see <see cref="IsRequestValueError"/>.
     /// </summary>
-    public static bool IsFailure(Exception? exception) => exception is DbException or TimeoutException;
+    public static bool IsFailure(Exception? exception) => exception switch
+    {
+        TimeoutException => true,
+        SqliteException sqlite => sqlite.SqliteErrorCode is SqliteBusy or SqliteLocked or SqliteNoMemory or SqliteReadOnly
+            or SqliteInterrupt or SqliteIoError or SqliteCorrupt or SqliteFull or SqliteCantOpen or SqliteProtocol or SqliteNotADatabase,
+        // Server errors by SQLSTATE class: 08 connection, 28 authorization, 3D no such database, 40 deadlock or
+        // serialization, 53 insufficient resources (disk, memory, connections), 57 shutdown or cancelled by timeout,
+        // 58 I/O; 25006 a read-only standby; 55P03 a lock not granted in time.
+        PostgresException postgres => postgres.SqlState[..2] is "08" or "28" or "3D" or "40" or "53" or "57" or "58"
+            || postgres.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.LockNotAvailable,
+        // Anything else Npgsql throws came from the connection itself (I/O, the pool), not from the server.
+        NpgsqlException => true,
+        // Without a SQLSTATE, MySqlConnector speaks for the connection (I/O, the pool, a timeout), not for the server.
+        MySqlException mySql => mySql.SqlState is null || mySql.IsTransient || mySql.ErrorCode is MySqlErrorCode.AccessDenied
+            or MySqlErrorCode.UnknownDatabase or MySqlErrorCode.ServerShutdown or MySqlErrorCode.QueryInterrupted
+            or MySqlErrorCode.OptionPreventsStatement or MySqlErrorCode.CannotExecuteInReadOnlyTransaction
+            or MySqlErrorCode.DiskFull or MySqlErrorCode.RecordFileFull or MySqlErrorCode.ErrorOnWrite,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The database refused a value a statement carried (a malformed string, a value out of range, a search term the
+    /// index cannot parse): the request was at fault, not the database, so it is a 400 and never an incident. The
+    /// validators refuse such values first; this is the defence behind them.
+    /// </summary>
+    public static bool IsRequestValueError(Exception? exception) => exception switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode is SqliteTooBig or SqliteMismatch or SqliteRange
+            // FTS5 reports a MATCH it cannot parse as a plain SQLITE_ERROR; its messages are its own.
+            || (sqlite.SqliteErrorCode == SqliteError && (sqlite.Message.Contains("fts5:", StringComparison.Ordinal)
+                || sqlite.Message.Contains("unterminated string", StringComparison.Ordinal))),
+        PostgresException postgres => postgres.SqlState.StartsWith("22", StringComparison.Ordinal),
+        MySqlException mySql => mySql.SqlState?.StartsWith("22", StringComparison.Ordinal) == true || mySql.ErrorCode
+            is MySqlErrorCode.TruncatedWrongValueForField or MySqlErrorCode.InvalidCharacterString or MySqlErrorCode.DataTooLong
+            or MySqlErrorCode.WarningDataOutOfRange or MySqlErrorCode.TruncatedWrongValue,
+        _ => false,
+    };
 
     /// <summary>Drops idle pooled connections, so the next open reaches the database afresh after a fault.</summary>
     public void ClearPool()

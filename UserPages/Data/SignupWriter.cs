@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
 using UserPages.Telemetry;
@@ -49,14 +50,24 @@ public sealed class SignupWriter(Database database, UserRepository users, UserPa
     {
         var results = new AddUserResult[group.Count];
         var started = Stopwatch.GetTimestamp();
+        var refused = new DbException?[group.Count];
         try
         {
             await using var unit = await database.BeginWriteAsync(cancellationToken);
             for (var i = 0; i < group.Count; i++)
             {
                 await unit.SavepointAsync(BeforeThisSignup, cancellationToken);
-                results[i] = await users.AddAsync(unit, group[i].User, cancellationToken);
-                if (!results[i].Added)
+                try
+                {
+                    results[i] = await users.AddAsync(unit, group[i].User, cancellationToken);
+                }
+                catch (DbException exception) when (Database.IsRequestValueError(exception))
+                {
+                    // A value the database refused is that signup's own 400, not a failure of everyone in its group.
+                    refused[i] = exception;
+                }
+
+                if (refused[i] is not null || !results[i].Added)
                 {
                     await unit.RollbackToSavepointAsync(BeforeThisSignup, cancellationToken);
                 }
@@ -80,7 +91,14 @@ public sealed class SignupWriter(Database database, UserRepository users, UserPa
         metrics.GroupCommitted(group.Count, Stopwatch.GetElapsedTime(started));
         for (var i = 0; i < group.Count; i++)
         {
-            group[i].Result.TrySetResult(results[i]);
+            if (refused[i] is { } exception)
+            {
+                group[i].Result.TrySetException(exception);
+            }
+            else
+            {
+                group[i].Result.TrySetResult(results[i]);
+            }
         }
     }
 

@@ -13,11 +13,13 @@ namespace UserPages.Health;
 public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage) : IHealthCheck
 {
     /// <summary>
-    /// SQLite's write probe: committed, it writes pages to the WAL and leaves the schema as it was, so it fails on a
-    /// read-only or full disk. On the servers, committing a write unit is proof enough.
+    /// SQLite's write probe: the count moves and moves back, so the commit writes a page to the WAL (it fails on a
+    /// read-only or full disk) yet leaves every row as it was and the schema untouched; other processes on the same
+    /// file see no change at all. On the servers, committing a write unit is proof enough.
     /// </summary>
     public const string SqliteWriteProbe = """
-        CREATE TABLE healthz_write_probe (id INTEGER); DROP TABLE healthz_write_probe;
+        UPDATE user_count SET total = total + 1;
+        UPDATE user_count SET total = total - 1;
         """;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -29,18 +31,23 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
                 ? await database.BeginReadAsync(cancellationToken)
                 : await database.BeginWriteAsync(cancellationToken);
             var version = await SchemaVersion.ReadAsync(unit, cancellationToken);
+            // A newer schema is a release's expand migration, which this build tolerates by contract: an instance of
+            // the previous release stays ready while the new one rolls out beside it.
+            var current = version >= SchemaMigrator.LatestVersion;
             if (probe is not null)
             {
+                // Behind, the probe's table may not exist yet: the incident stays open until a write proves itself.
+                if (!current)
+                {
+                    return Behind(version);
+                }
+
                 await unit.Connection.ExecuteAsync(new CommandDefinition(probe, transaction: unit.Transaction, cancellationToken: cancellationToken));
                 await unit.CommitAsync(cancellationToken);
             }
 
             outage.ReportAnswered();
-            // A newer schema is a release's expand migration, which this build tolerates by contract: an instance of
-            // the previous release stays ready while the new one rolls out beside it.
-            return version >= SchemaMigrator.LatestVersion
-                ? HealthCheckResult.Healthy($"Schema version {version}.")
-                : HealthCheckResult.Unhealthy($"Schema version {version}, expected {SchemaMigrator.LatestVersion}: run migrate.");
+            return current ? HealthCheckResult.Healthy($"Schema version {version}.") : Behind(version);
         }
         catch (Exception exception) when (Database.IsFailure(exception))
         {
@@ -48,4 +55,7 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
             return HealthCheckResult.Unhealthy("The database does not answer.", exception);
         }
     }
+
+    private static HealthCheckResult Behind(long version) =>
+        HealthCheckResult.Unhealthy($"Schema version {version}, expected {SchemaMigrator.LatestVersion}: run migrate.");
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using UserPages.Data;
@@ -7,10 +8,11 @@ namespace UserPages.Hosting;
 
 /// <summary>
 /// The one place that decides what an expected exception answers: a failing database is a 503 with Retry-After and
-/// an incident for <see cref="DatabaseOutage"/>, a malformed request the 4xx it carries. Both leave the body to the
-/// status code pages, and neither is logged per request (the framework does not log what an exception handler took).
+/// an incident for <see cref="DatabaseOutage"/>; a malformed request, or a value of it the database refused, the 4xx it
+/// deserves. All leave the body to the status code pages. Only a refused value is logged, as the validator gap it is
+/// (the framework does not log what an exception handler took).
 /// </summary>
-public sealed class ExpectedFailureHandler(DatabaseOutage outage) : IExceptionHandler
+public sealed partial class ExpectedFailureHandler(DatabaseOutage outage, ILogger<ExpectedFailureHandler> logger) : IExceptionHandler
 {
     /// <summary>How long a client is asked to wait after a database failure before trying again.</summary>
     public const int RetryAfterSeconds = 5;
@@ -24,6 +26,12 @@ public sealed class ExpectedFailureHandler(DatabaseOutage outage) : IExceptionHa
             case BadHttpRequestException badRequest:
                 response.StatusCode = badRequest.StatusCode;
                 return ValueTask.FromResult(true);
+            case var refused when Database.IsRequestValueError(refused):
+                // Neither the message nor the exception: both may quote the value, which is the client's.
+                var error = (DbException)refused;
+                LogValueRefused(logger, error.GetType().Name, error.SqlState ?? error.ErrorCode.ToString(CultureInfo.InvariantCulture));
+                response.StatusCode = StatusCodes.Status400BadRequest;
+                return ValueTask.FromResult(true);
             case var failure when Database.IsFailure(failure):
                 outage.ReportFailure(failure);
                 response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -33,4 +41,7 @@ public sealed class ExpectedFailureHandler(DatabaseOutage outage) : IExceptionHa
                 return ValueTask.FromResult(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused a value from a request ({ErrorType} {Code}); answered 400. A validator should have refused it first.")]
+    private static partial void LogValueRefused(ILogger logger, string errorType, string code);
 }

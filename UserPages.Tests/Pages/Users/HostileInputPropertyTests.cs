@@ -11,7 +11,8 @@ namespace UserPages.Tests.Pages.Users;
 /// seed and the input): whatever arrives, the answer is a 302, 400 or 409 (200/400 for the listing), never a 5xx;
 /// only a 302 stores a row, and that row meets the username and email policy.
 /// </summary>
-public sealed partial class HostileInputPropertyTests(AppFixture<SqliteEngine> app) : IClassFixture<AppFixture<SqliteEngine>>
+public abstract partial class HostileInputPropertyTests<TEngine>(AppFixture<TEngine> app) : IClassFixture<AppFixture<TEngine>>
+    where TEngine : ITestEngine
 {
     public const int Signups = 400;
     public const int ListingAddresses = 300;
@@ -36,8 +37,16 @@ public sealed partial class HostileInputPropertyTests(AppFixture<SqliteEngine> a
 
     private static readonly string[] Emoji = ["😀", "🙂", "👩‍💻", "🏳️‍🌈", "\uD83D"];
 
-    // Each listing parameter, some repeated, to be included or not at random.
-    private static readonly string[] ListingParameters = ["q", "before", "after", "q", "before"];
+    // Each listing parameter, some repeated or in another case, and keys no page reads, to be included or not at random.
+    private static readonly string[] ListingParameters = ["q", "before", "after", "q", "before", "Q", "x", "%00", "%FF"];
+
+    // Escapes that are not text (overlong, encoded surrogates, past U+10FFFF), controls (header injection), bidi and
+    // invisible characters, and plain pieces between them.
+    private static readonly string[] Encodings =
+    [
+        "%C0%AF", "%E0%80%AF", "%ED%A0%80", "%F4%90%80%80", "%80", "%0D%0A", "%00", "%1B", "%C2%85", "%E2%80%AE", "%E2%80%8B",
+        "%EF%BB%BF", "%E2%81%A6", "abc", "%25", "+", "_", "1",
+    ];
 
     [Fact]
     public async Task Random_signups_are_answered_302_400_or_409_and_only_valid_ones_are_stored()
@@ -84,6 +93,7 @@ public sealed partial class HostileInputPropertyTests(AppFixture<SqliteEngine> a
         Assert.True(counts.GetValueOrDefault(HttpStatusCode.Redirect) > 0, $"No valid signup generated (seed {Seed}).");
         Assert.True(counts.GetValueOrDefault(HttpStatusCode.BadRequest) > Signups / 2, $"Too few refusals generated (seed {Seed}).");
         Assert.True(counts.GetValueOrDefault(HttpStatusCode.Conflict) > 0, $"No conflict generated (seed {Seed}).");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{typeof(TEngine).Name}, seed {Seed}: {Describe(counts)}");
     }
 
     [Fact]
@@ -91,6 +101,7 @@ public sealed partial class HostileInputPropertyTests(AppFixture<SqliteEngine> a
     {
         var random = new Random(Seed + 1);
         var client = app.CreateClient();
+        var counts = new Dictionary<HttpStatusCode, int>();
 
         for (var i = 0; i < ListingAddresses; i++)
         {
@@ -103,7 +114,14 @@ public sealed partial class HostileInputPropertyTests(AppFixture<SqliteEngine> a
 
             Assert.True(page.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{(int)page.Status} for {url} (seed {Seed + 1}, case {i})");
             ResponseAssert.NoInternals(page);
+            counts[page.Status] = counts.GetValueOrDefault(page.Status) + 1;
         }
+
+        // No address is a database incident, whatever the engine made of it.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.True(counts.GetValueOrDefault(HttpStatusCode.OK) > 0 && counts.GetValueOrDefault(HttpStatusCode.BadRequest) > 0, $"Only one kind of answer (seed {Seed + 1}).");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{typeof(TEngine).Name}, seed {Seed + 1}: {Describe(counts)}");
     }
 
     [Fact]
@@ -177,13 +195,17 @@ public sealed partial class HostileInputPropertyTests(AppFixture<SqliteEngine> a
         _ => $"  {name}\u3000",
     };
 
-    private static string RandomQueryValue(Random random) => random.Next(4) switch
+    private static string RandomQueryValue(Random random) => random.Next(5) switch
     {
+        4 => string.Concat(Enumerable.Range(0, random.Next(1, 8)).Select(_ => Encodings[random.Next(Encodings.Length)])),
         0 => Uri.EscapeDataString(RandomText(random).Replace("\uD83D", "", StringComparison.Ordinal)),
         1 => string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => "%" + random.Next(256).ToString("X2", CultureInfo.InvariantCulture))),
         2 => $"{random.NextInt64(-5, long.MaxValue)}_{random.NextInt64(-5, long.MaxValue)}",
         _ => $"{random.Next()}{"_;'-% ".Substring(random.Next(6), 1)}{random.Next()}",
     };
+
+    private static string Describe(Dictionary<HttpStatusCode, int> counts) =>
+        string.Join(", ", counts.OrderBy(count => count.Key).Select(count => $"{count.Value} × {(int)count.Key}"));
 
     private static string Escape(string text) =>
         text.Length > 80 ? $"({text.Length} chars) {Escape(text[..80])}…" : string.Concat(text.Select(c => c < ' ' || c > '~' ? $"\\u{(int)c:X4}" : c.ToString()));
@@ -194,3 +216,9 @@ public sealed partial class HostileInputPropertyTests(AppFixture<SqliteEngine> a
     [GeneratedRegex(@"\A[\x21-\x7E]{3,255}\z")]
     private static partial Regex PolicyEmail();
 }
+
+public sealed class HostileInputPropertyTestsOnSqlite(AppFixture<SqliteEngine> app) : HostileInputPropertyTests<SqliteEngine>(app);
+
+public sealed class HostileInputPropertyTestsOnPostgres(AppFixture<PostgresEngine> app) : HostileInputPropertyTests<PostgresEngine>(app);
+
+public sealed class HostileInputPropertyTestsOnMySql(AppFixture<MySqlEngine> app) : HostileInputPropertyTests<MySqlEngine>(app);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using AngleSharp.Dom;
+using UserPages.Data;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Pages.Users;
@@ -9,14 +11,11 @@ namespace UserPages.Tests.Pages.Users;
 /// Bots and attackers post garbage: every hostile form and query string gets a 4xx with a clear message, never a
 /// 5xx or a stack trace, and nothing is stored.
 /// </summary>
-public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixture<AppFixture<SqliteEngine>>
+public abstract class HostileInputTests<TEngine>(AppFixture<TEngine> app) : IClassFixture<AppFixture<TEngine>>
+    where TEngine : ITestEngine
 {
-    public static TheoryData<string> HostileUsernames => new(HostileInputs.Values.Select(v => v.Name));
-
-    public static TheoryData<string> HostileEmails => new(HostileInputs.AsEmails().Select(v => v.Name));
-
     [Theory]
-    [MemberData(nameof(HostileUsernames))]
+    [MemberData(nameof(HostileInputs.Usernames), MemberType = typeof(HostileInputs))]
     public async Task A_hostile_username_is_refused_beside_the_field_and_not_stored(string name)
     {
         var value = HostileInputs.Values.Single(v => v.Name == name).Value;
@@ -28,7 +27,7 @@ public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixt
     }
 
     [Theory]
-    [MemberData(nameof(HostileEmails))]
+    [MemberData(nameof(HostileInputs.Emails), MemberType = typeof(HostileInputs))]
     public async Task A_hostile_email_is_refused_beside_the_field_and_not_stored(string name)
     {
         var value = HostileInputs.AsEmails().Single(v => v.Name == name).Email;
@@ -54,6 +53,43 @@ public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixt
             var page = await AssertRefusedAsync(client, Form(body));
             Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         }
+    }
+
+    [Theory]
+    [InlineData("abc%C0%AF")] // an overlong '/'
+    [InlineData("abc%E0%80%AF")] // the same, in three bytes
+    [InlineData("abc%ED%A0%80")] // an encoded lone surrogate
+    [InlineData("abc%F4%90%80%80")] // past U+10FFFF
+    [InlineData("abc%80")] // a stray continuation byte
+    public async Task A_field_of_bytes_that_are_not_utf8_is_refused_not_read_as_other_text(string encoded)
+    {
+        // The form reader would keep these escapes as literal text: "abc%c0%af@example.com" passed as an email.
+        foreach (var (username, email) in FieldsWith(encoded))
+        {
+            var page = await PostRawAsync(username, email);
+
+            Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+            Assert.Equal("Bad request", page.Text("h1"));
+        }
+    }
+
+    [Theory]
+    [InlineData("abc%0D%0ABcc:x")] // header injection
+    [InlineData("abc%1B%5B31m")] // a terminal escape
+    [InlineData("abc%C2%85")] // C1 next line, which trimming would otherwise take for a space
+    [InlineData("%09abc")] // a tab before
+    [InlineData("abc%0A")] // a line break after
+    public async Task A_field_with_a_control_character_anywhere_is_refused_beside_the_field(string encoded)
+    {
+        var fields = FieldsWith(encoded);
+
+        var username = await PostRawAsync(fields[0].Username, fields[0].Email);
+        var email = await PostRawAsync(fields[1].Username, fields[1].Email);
+
+        Assert.Equal(HttpStatusCode.BadRequest, username.Status);
+        Assert.False(string.IsNullOrWhiteSpace(username.Text("#username-error")));
+        Assert.Equal(HttpStatusCode.BadRequest, email.Status);
+        Assert.False(string.IsNullOrWhiteSpace(email.Text("#email-error")));
     }
 
     [Fact]
@@ -152,23 +188,8 @@ public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixt
         Assert.Equal("Bad request", page.Text("h1"));
     }
 
-    public static TheoryData<string> HostileListingUrls => new()
-    {
-        "/users?before=-1_5", "/users?before=1_-5", "/users?before=0_0", "/users?before=1_0", "/users?after=+1_1",
-        "/users?before=99999999999999999999_1", "/users?before=3155378975999999999_9223372036854775807",
-        "/users?before=3155378976000000000_1", "/users?before=1_1_1", "/users?before=_", "/users?before=",
-        "/users?before=1%001_1", "/users?after=' OR 1=1--", "/users?before=1_1;DROP TABLE users",
-        "/users?before=1_1&after=1_1", "/users?before=1_1&before=2_2", "/users?before=%FF%FE",
-        "/users?before=１_１", "/users?before=0x10_0x10", "/users?before=1e5_1",
-        "/users?q=%25", "/users?q=_", "/users?q=%25%25%25_", "/users?q=!", "/users?q=%5C", "/users?q=' OR '1'='1",
-        "/users?q=%00", "/users?q=%FF%FE", "/users?q=%E2%80%AE", "/users?q=%3Cscript%3E", "/users?q=a&q=b",
-        "/users?q=" + new string('x', 101), "/users?q=" + new string('x', 100_000),
-        "/users?q=%20%20", "/users?page=-1&size=100000", "/users?size=99999999999999999999",
-        "/users/-1", "/users/0", "/users/99999999999999999999", "/users/abc", "/users/new?Input.Username=x",
-    };
-
     [Theory]
-    [MemberData(nameof(HostileListingUrls))]
+    [MemberData(nameof(HostileInputs.ListingUrls), MemberType = typeof(HostileInputs))]
     public async Task A_hostile_listing_address_answers_200_400_or_404_never_5xx(string url)
     {
         var page = await HtmlPage.GetAsync(app.CreateClient(), url);
@@ -179,6 +200,118 @@ public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixt
         {
             Assert.False(string.IsNullOrWhiteSpace(page.Text("h1")));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileInputs.NotPlainTextUrls), MemberType = typeof(HostileInputs))]
+    public async Task An_address_that_is_not_plain_text_is_a_friendly_400_and_no_database_incident(string url)
+    {
+        var client = app.CreateClient();
+
+        var page = await HtmlPage.GetAsync(client, url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.Equal("Bad request", page.Text("h1"));
+        ResponseAssert.NoInternals(page);
+        Assert.DoesNotContain(page.Response.Headers, header => header.Value.Any(value => value.Contains("admin", StringComparison.Ordinal)));
+        await AssertNoIncidentAsync(client);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileInputs.OddButPlainSearches), MemberType = typeof(HostileInputs))]
+    public async Task A_search_of_bidi_invisible_or_look_alike_characters_is_searched_as_text_and_echoed_as_typed(string term)
+    {
+        var client = app.CreateClient();
+
+        var page = await HtmlPage.GetAsync(client, $"/users?q={Uri.EscapeDataString(term)}");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal($"No users match “{term}”.", page.Text("#user-count"));
+        Assert.Equal(term, page.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("#q")!.Value);
+        await AssertNoIncidentAsync(client);
+    }
+
+    [Fact]
+    public async Task Megabyte_query_strings_are_answered_without_a_5xx()
+    {
+        var client = app.CreateClient();
+        var megabyte = 1024 * 1024;
+
+        var longSearch = await HtmlPage.GetAsync(client, "/users?q=" + new string('x', megabyte));
+        Assert.Equal(HttpStatusCode.BadRequest, longSearch.Status);
+        Assert.Equal("A search is at most 100 characters long.", longSearch.Text("#q-error"));
+
+        // A key no page reads is ignored, however long; one that is not text is refused, however long.
+        Assert.Equal(HttpStatusCode.OK, (await HtmlPage.GetAsync(client, "/users?x=" + new string('x', megabyte))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await HtmlPage.GetAsync(client, "/users?x=" + string.Concat(Enumerable.Repeat("%FF", megabyte / 3)))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await HtmlPage.GetAsync(client, "/users?" + string.Join('&', Enumerable.Range(0, 50_000).Select(i => $"k{i}=v")))).Status);
+        await AssertNoIncidentAsync(client);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileInputs.UnhandledMethods), MemberType = typeof(HostileInputs))]
+    public async Task A_method_the_page_does_not_handle_is_a_friendly_405_with_allow_and_changes_nothing(string method, string url, string allow)
+    {
+        var client = app.CreateClient();
+        var name = SignupClient.UniqueName("method");
+        var form = await client.GetSignupFormAsync();
+        form["Input.Username"] = name;
+        form["Input.Email"] = $"{name}@example.com";
+        var before = await app.Db.CountUsersAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative))
+        {
+            // A valid signup as the body: the method alone is what is refused.
+            Content = method == "TRACE" ? null : new FormUrlEncodedContent(form),
+        };
+
+        var page = await HtmlPage.ParseAsync(await client.SendAsync(request));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, page.Status);
+        Assert.Equal(allow, ResponseAssert.Header(page.Response, "Allow"));
+        Assert.Equal("Method not allowed", page.Text("h1"));
+        Assert.Equal("DENY", ResponseAssert.Header(page.Response, "X-Frame-Options"));
+        Assert.Equal(before, await app.Db.CountUsersAsync());
+    }
+
+    [Fact]
+    public async Task A_tampered_cursor_lists_exactly_the_users_on_that_side_of_the_position_it_names()
+    {
+        var client = app.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            var name = SignupClient.UniqueName("cursor");
+            Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
+        }
+
+        var rows = await app.Db.QueryAsync<User>("SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users");
+        var middle = rows.OrderBy(row => (row.CreatedAt, row.Id)).ElementAt(rows.Count / 2);
+        var microsecond = TimeSpan.TicksPerMillisecond / 1000;
+        foreach (var (ticks, id) in new[]
+        {
+            (middle.CreatedAt.Ticks, middle.Id), (middle.CreatedAt.Ticks + microsecond, middle.Id), (middle.CreatedAt.Ticks - microsecond, middle.Id),
+            (middle.CreatedAt.Ticks, middle.Id + 1), (middle.CreatedAt.Ticks, middle.Id - 1), (middle.CreatedAt.Ticks, long.MaxValue),
+            (middle.CreatedAt.Ticks + TimeSpan.TicksPerSecond, 1), (0, 1), (DateTime.MaxValue.Ticks - (DateTime.MaxValue.Ticks % TimeSpan.TicksPerSecond), 1),
+        })
+        {
+            var at = new DateTime(ticks, DateTimeKind.Utc);
+            bool Older(User row) => row.CreatedAt < at || (row.CreatedAt == at && row.Id < id);
+            bool Newer(User row) => row.CreatedAt > at || (row.CreatedAt == at && row.Id > id);
+            var newestFirst = rows.OrderByDescending(row => (row.CreatedAt, row.Id)).ToList();
+
+            var older = await HtmlPage.GetAsync(client, $"/users?before={ticks}_{id}");
+            var newer = await HtmlPage.GetAsync(client, $"/users?after={ticks}_{id}");
+
+            Assert.Equal(HttpStatusCode.OK, older.Status);
+            Assert.Equal(newestFirst.Where(Older).Take(50).Select(row => row.Username), older.Texts(".user-list .username"));
+            Assert.Equal(HttpStatusCode.OK, newer.Status);
+            Assert.Equal(newestFirst.Where(Newer).TakeLast(50).Select(row => row.Username), newer.Texts(".user-list .username"));
+        }
+    }
+
+    private async Task AssertNoIncidentAsync(HttpClient client)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
     private static void AssertMessage(HtmlPage page, string value, string fieldError)
@@ -216,6 +349,21 @@ public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixt
         return page;
     }
 
+    /// <summary>The escaped text as the username (with a valid email), then inside the email (with a valid username).</summary>
+    private static (string Username, string Email)[] FieldsWith(string encoded)
+    {
+        var name = SignupClient.UniqueName("bytes");
+        return [(encoded, $"{name}@example.com"), (name, $"{encoded}@example.com")];
+    }
+
+    /// <summary>Posts the signup form with its fields exactly as given, escapes and all.</summary>
+    private async Task<HtmlPage> PostRawAsync(string username, string email)
+    {
+        var client = app.CreateClient();
+        var token = Uri.EscapeDataString((await client.GetSignupFormAsync())["__RequestVerificationToken"]);
+        return await AssertRefusedAsync(client, Form(Encoding.ASCII.GetBytes($"__RequestVerificationToken={token}&Input.Username={username}&Input.Email={email}")));
+    }
+
     private static ByteArrayContent Form(byte[] body)
     {
         var content = new ByteArrayContent(body);
@@ -223,3 +371,9 @@ public sealed class HostileInputTests(AppFixture<SqliteEngine> app) : IClassFixt
         return content;
     }
 }
+
+public sealed class HostileInputTestsOnSqlite(AppFixture<SqliteEngine> app) : HostileInputTests<SqliteEngine>(app);
+
+public sealed class HostileInputTestsOnPostgres(AppFixture<PostgresEngine> app) : HostileInputTests<PostgresEngine>(app);
+
+public sealed class HostileInputTestsOnMySql(AppFixture<MySqlEngine> app) : HostileInputTests<MySqlEngine>(app);

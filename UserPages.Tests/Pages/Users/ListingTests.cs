@@ -123,6 +123,8 @@ public abstract class ListingTests<TEngine>(ListingTests<TEngine>.Fixture app) :
     [InlineData("abc\u001Bdef")]
     [InlineData("abc\u007Fdef")]
     [InlineData("abc\ndef")]
+    [InlineData("\tabc")] // around the term, not trimmed away like a space
+    [InlineData("abc\u0085")]
     public async Task A_search_with_a_control_character_is_refused_with_400_and_is_no_database_incident(string term)
     {
         var client = app.CreateClient();

@@ -5,12 +5,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
 using UserPages.Data;
+using UserPages.Hosting;
 using UserPages.Telemetry;
 
 namespace UserPages.Pages.Users;
 
 /// <summary>The public listing: newest first, keyset-paged, searchable by username or email.</summary>
 [OutputCache(PolicyName = ListingCachePolicy.Name)]
+[RefusesControlCharacters(ListingInput.SearchKey)]
 public sealed class ListingModel(IValidator<ListingInput> validator, Database database, UserRepository users, TimeProvider clock, UserPagesMetrics metrics) : PageModel
 {
     public const int PageSize = 50;

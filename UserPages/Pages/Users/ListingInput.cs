@@ -24,7 +24,7 @@ public sealed class ListingInput
     /// <summary>The query as checked and searched for: a blank term is no search, and the spaces around a term are not part of it.</summary>
     public ListingInput Normalized() => new()
     {
-        Search = string.IsNullOrWhiteSpace(Search) ? null : Search.Trim(),
+        Search = Search is not null && InputText.TrimSpaces(Search) is { Length: > 0 } term ? term : null,
         Before = Before,
         After = After,
     };

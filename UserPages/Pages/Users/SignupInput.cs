@@ -11,11 +11,11 @@ public sealed class SignupInput
 
     /// <summary>
     /// The form as it will be checked and stored: NFKC-normalised (so look-alike compatibility forms fold together)
-    /// and trimmed; the email lower-cased.
+    /// and trimmed of spaces; the email lower-cased.
     /// </summary>
     public SignupInput Normalized() => new()
     {
-        Username = Username?.Normalize(NormalizationForm.FormKC).Trim(),
-        Email = Email?.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant(),
+        Username = Username is null ? null : InputText.TrimSpaces(Username.Normalize(NormalizationForm.FormKC)),
+        Email = Email is null ? null : InputText.TrimSpaces(Email.Normalize(NormalizationForm.FormKC)).ToLowerInvariant(),
     };
 }
