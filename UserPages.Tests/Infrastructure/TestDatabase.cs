@@ -54,11 +54,24 @@ public sealed class TestDatabase : IAsyncDisposable
     public IReadOnlyDictionary<string, string> Settings => SettingsFor(ConnectionString);
 
     /// <summary>Settings naming a database of this engine that cannot be reached.</summary>
-    public IReadOnlyDictionary<string, string> UnreachableSettings => Provider switch
+    public IReadOnlyDictionary<string, string> UnreachableSettings => Provider == DatabaseProvider.Sqlite
+        ? SettingsFor("Data Source=/proc/no-such-dir/users.db")
+        : SettingsThroughPort(LocalServer.FreePort());
+
+    /// <summary>The loopback port of a server engine's database.</summary>
+    public int ServerPort => Provider switch
     {
-        DatabaseProvider.Postgres => SettingsFor(new NpgsqlConnectionStringBuilder(ConnectionString) { Port = LocalServer.FreePort() }.ConnectionString),
-        DatabaseProvider.MySql => SettingsFor(new MySqlConnectionStringBuilder(ConnectionString) { Port = (uint)LocalServer.FreePort() }.ConnectionString),
-        _ => SettingsFor("Data Source=/proc/no-such-dir/users.db"),
+        DatabaseProvider.Postgres => new NpgsqlConnectionStringBuilder(ConnectionString).Port,
+        DatabaseProvider.MySql => (int)new MySqlConnectionStringBuilder(ConnectionString).Port,
+        _ => throw new NotSupportedException("An SQLite file has no port."),
+    };
+
+    /// <summary>Settings naming this database on another loopback port (a <see cref="TcpRelay"/> in front of the server).</summary>
+    public IReadOnlyDictionary<string, string> SettingsThroughPort(int port) => Provider switch
+    {
+        DatabaseProvider.Postgres => SettingsFor(new NpgsqlConnectionStringBuilder(ConnectionString) { Port = port }.ConnectionString),
+        DatabaseProvider.MySql => SettingsFor(new MySqlConnectionStringBuilder(ConnectionString) { Port = (uint)port }.ConnectionString),
+        _ => throw new NotSupportedException("An SQLite file has no port."),
     };
 
     /// <summary>Settings naming this database with a wrong password (a server engine's; SQLite has none).</summary>
