@@ -20,6 +20,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private const string CountUsers = "SELECT COUNT(*) FROM users";
 
+    private const string SelectUsernamesAndEmails = "SELECT username, email FROM users";
+
     private const string CountUsersContaining = "SELECT COUNT(*) FROM users WHERE lower(username) LIKE @pattern OR email LIKE @pattern";
 
     // One statement per 200 rows keeps each well inside every engine's limit on parameters.
@@ -170,6 +172,10 @@ public sealed class TestDatabase : IAsyncDisposable
             : await unit.Connection.ExecuteScalarAsync<long>(
                 CountUsersContaining, new { pattern = $"%{containing.ToLowerInvariant()}%" }, unit.Transaction);
     }
+
+    /// <summary>Every stored user: username → email.</summary>
+    public async Task<Dictionary<string, string>> ReadEmailsByUsernameAsync() =>
+        (await QueryAsync<(string Username, string Email)>(SelectUsernamesAndEmails)).ToDictionary(row => row.Username, row => row.Email);
 
     /// <summary>Rows of a query of the test's own, read in a unit of work.</summary>
     public async Task<List<T>> QueryAsync<T>(string sql)
