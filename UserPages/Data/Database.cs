@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
@@ -57,7 +58,11 @@ public sealed class Database
     /// A failure of the database rather than of the code (unreachable, down, locked, full, timed out): the request may
     /// well succeed when retried, so callers answer 503 and track it as an incident.
     /// </summary>
-    public static bool IsFailure(Exception? exception) => exception is DbException or TimeoutException;
+    /// <remarks>
+    /// MySqlConnector lets a connection that breaks during BEGIN fail with the socket's own exception, unwrapped. The
+    /// app's only outgoing sockets are to the database (Kestrel reports a client that went away differently).
+    /// </remarks>
+    public static bool IsFailure(Exception? exception) => exception is DbException or TimeoutException or SocketException or MySqlEndOfStreamException;
 
     /// <summary>Drops idle pooled connections, so the next open reaches the database afresh after a fault.</summary>
     public void ClearPool()
