@@ -77,12 +77,27 @@ public sealed class TestDatabase : IAsyncDisposable
     };
 
     /// <summary>Settings naming this database with a wrong password (a server engine's; SQLite has none).</summary>
-    public IReadOnlyDictionary<string, string> WrongPasswordSettings => Provider switch
+    public IReadOnlyDictionary<string, string> WrongPasswordSettings => SettingsAs(null, "wrong-password");
+
+    /// <summary>Settings naming this database as another user of the server, or the same one when null (a server engine's).</summary>
+    public IReadOnlyDictionary<string, string> SettingsAs(string? user, string password)
     {
-        DatabaseProvider.Postgres => SettingsFor(new NpgsqlConnectionStringBuilder(ConnectionString) { Password = "wrong-password" }.ConnectionString),
-        DatabaseProvider.MySql => SettingsFor(new MySqlConnectionStringBuilder(ConnectionString) { Password = "wrong-password" }.ConnectionString),
-        _ => throw new NotSupportedException("An SQLite file has no password."),
-    };
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            var postgres = new NpgsqlConnectionStringBuilder(ConnectionString) { Password = password };
+            postgres.Username = user ?? postgres.Username;
+            return SettingsFor(postgres.ConnectionString);
+        }
+
+        if (Provider == DatabaseProvider.MySql)
+        {
+            var mySql = new MySqlConnectionStringBuilder(ConnectionString) { Password = password };
+            mySql.UserID = user ?? mySql.UserID;
+            return SettingsFor(mySql.ConnectionString);
+        }
+
+        throw new NotSupportedException("An SQLite file has no users or passwords.");
+    }
 
     /// <summary>A new SQLite file in a directory of its own, deleted with the database.</summary>
     public static TestDatabase CreateSqlite()
@@ -140,6 +155,13 @@ public sealed class TestDatabase : IAsyncDisposable
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
+
+    /// <summary>Takes the lock every <c>migrate</c> run takes, as another deploy job would; dispose to release it.</summary>
+    public Task<IAsyncDisposable> HoldMigrationLockAsync() =>
+        MigrationLock.AcquireAsync(Database, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+    /// <summary>A connection of the test's own, open until disposed: a session to hold a lock on.</summary>
+    public Task<DbConnection> OpenConnectionAsync() => Database.OpenAsync(TestContext.Current.CancellationToken);
 
     /// <summary>Inserts users with their own join dates, committed.</summary>
     public async Task ImportUsersAsync(IEnumerable<ImportedUser> users)
