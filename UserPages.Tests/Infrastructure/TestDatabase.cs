@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Reflection;
 using Dapper;
+using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Npgsql;
 using UserPages.Data;
@@ -35,7 +36,7 @@ public sealed class TestDatabase : IAsyncDisposable
         ConnectionString = connectionString;
         _drop = drop;
         Database = new Database(new DatabaseOptions { Provider = provider, ConnectionString = connectionString });
-        Migrator = new SchemaMigrator(Database);
+        Migrator = new SchemaMigrator(Database, Options.Create(new MigrationOptions()));
     }
 
     /// <summary>The version the app's newest migration brings the schema to.</summary>
@@ -140,7 +141,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public Task MigrateAsync() => Migrator.UpAsync(TestContext.Current.CancellationToken);
 
     /// <summary>Migrations from another assembly (test-only ones) over this database.</summary>
-    public SchemaMigrator MigratorFor(Assembly migrations) => new(Database, migrations);
+    public SchemaMigrator MigratorFor(Assembly migrations) => new(Database, migrations, new MigrationOptions().LockTimeout);
 
     /// <summary>Runs SQL as an operator runs a printed script: in one go, on a database the engine has prepared.</summary>
     public async Task RunScriptAsync(string sql)

@@ -49,9 +49,10 @@ public static class MigrationLock
             {
                 await Task.Delay(100, cancellationToken);
             }
-            catch (IOException exception)
+            catch (IOException)
             {
-                throw Held(exception);
+                // "The process cannot access the file": the message below says it better.
+                throw Held();
             }
         }
     }
@@ -91,7 +92,7 @@ public static class MigrationLock
         try
         {
             await connection.OpenAsync(cancellationToken);
-            return await takeLock(connection) ? connection : throw Held(null);
+            return await takeLock(connection) ? connection : throw Held();
         }
         catch
         {
@@ -100,5 +101,5 @@ public static class MigrationLock
         }
     }
 
-    private static TimeoutException Held(Exception? inner) => new("Another migrate run holds the migration lock.", inner);
+    private static TimeoutException Held() => new("Another migrate run holds the migration lock.");
 }
