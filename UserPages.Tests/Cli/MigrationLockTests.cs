@@ -61,6 +61,18 @@ public abstract class MigrationLockTests<TEngine>(TestServers servers) : IAsyncL
         Assert.Contains($"Schema is at version {TestDatabase.LatestVersion}.", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_lock_held_on_another_database_of_the_same_server_does_not_hold_up_this_one()
+    {
+        await using var other = await TEngine.CreateDatabaseAsync(servers);
+        await using (await other.HoldMigrationLockAsync())
+        {
+            var result = await AppProcess.RunAsync(WithLockTimeout(seconds: 2), "migrate");
+
+            Assert.True(result.ExitCode == 0, result.Error);
+        }
+    }
+
     private Dictionary<string, string> WithLockTimeout(int seconds) =>
         new(_db.Settings) { ["Migrations:LockTimeoutSeconds"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }
