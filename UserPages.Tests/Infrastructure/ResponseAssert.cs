@@ -19,7 +19,7 @@ public static class ResponseAssert
     /// </summary>
     public static async Task OneWinnerAsync(IReadOnlyList<HttpResponseMessage> responses, string errorSelector, string message)
     {
-        var statuses = string.Join(", ", responses.GroupBy(r => (int)r.StatusCode).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"));
+        var statuses = Statuses(responses);
         Assert.True(responses.Count(r => r.StatusCode == System.Net.HttpStatusCode.Redirect) == 1, $"Answered: {statuses}");
         var conflicts = responses.Where(r => r.StatusCode == System.Net.HttpStatusCode.Conflict).ToList();
         Assert.True(conflicts.Count == responses.Count - 1, $"Answered: {statuses}");
@@ -28,6 +28,10 @@ public static class ResponseAssert
             Assert.Equal(message, (await HtmlPage.ParseAsync(conflict)).Text(errorSelector));
         }
     }
+
+    /// <summary>How many of each status, for failure messages: "1 × 302, 63 × 409".</summary>
+    public static string Statuses(IEnumerable<HttpResponseMessage> responses) =>
+        string.Join(", ", responses.GroupBy(r => (int)r.StatusCode).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"));
 
     /// <summary>The header's value, from the response or its content; fails when it is missing.</summary>
     public static string Header(HttpResponseMessage response, string name) =>

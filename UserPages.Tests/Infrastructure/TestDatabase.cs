@@ -56,6 +56,17 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The settings that point the app (in-process or a child process) at this database.</summary>
     public IReadOnlyDictionary<string, string> Settings => SettingsFor(ConnectionString);
 
+    /// <summary>
+    /// The settings naming this database and nothing more: without the test servers' longer connect timeout, so the
+    /// app's own pool size and timeouts apply, as shipped.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ShippedSettings => Provider switch
+    {
+        DatabaseProvider.Postgres => SettingsFor(Without(new NpgsqlConnectionStringBuilder(ConnectionString), "Timeout")),
+        DatabaseProvider.MySql => SettingsFor(Without(new MySqlConnectionStringBuilder(ConnectionString), "Connection Timeout")),
+        _ => Settings,
+    };
+
     /// <summary>Settings naming a database of this engine that cannot be reached.</summary>
     public IReadOnlyDictionary<string, string> UnreachableSettings => Provider == DatabaseProvider.Sqlite
         ? SettingsFor("Data Source=/proc/no-such-dir/users.db")
@@ -221,6 +232,12 @@ public sealed class TestDatabase : IAsyncDisposable
         ["Database:Provider"] = Provider.ToString(),
         ["ConnectionStrings:Users"] = connectionString,
     };
+
+    private static string Without(DbConnectionStringBuilder builder, string keyword)
+    {
+        builder.Remove(keyword);
+        return builder.ConnectionString;
+    }
 
     private static async Task ExecuteAsync(DatabaseProvider provider, string serverConnectionString, string sql)
     {
