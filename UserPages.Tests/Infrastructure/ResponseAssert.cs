@@ -30,8 +30,11 @@ public static class ResponseAssert
     }
 
     /// <summary>How many of each status, for failure messages: "1 × 302, 63 × 409".</summary>
-    public static string Statuses(IEnumerable<HttpResponseMessage> responses) =>
-        string.Join(", ", responses.GroupBy(r => (int)r.StatusCode).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"));
+    public static string Statuses(IEnumerable<HttpResponseMessage> responses) => Statuses(responses.Select(r => r.StatusCode));
+
+    /// <inheritdoc cref="Statuses(IEnumerable{HttpResponseMessage})"/>
+    public static string Statuses(IEnumerable<System.Net.HttpStatusCode> statuses) =>
+        string.Join(", ", statuses.GroupBy(s => (int)s).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"));
 
     /// <summary>The header's value, from the response or its content; fails when it is missing.</summary>
     public static string Header(HttpResponseMessage response, string name) =>

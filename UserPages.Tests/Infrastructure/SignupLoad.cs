@@ -74,9 +74,7 @@ public sealed class SignupLoad : IAsyncDisposable
     }
 
     /// <summary>How many of each answer, for failure messages and the figures.</summary>
-    public string Summary() =>
-        string.Join(", ", Answers.GroupBy(a => (int)a.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"))
-        + $", {Unanswered} without an answer";
+    public string Summary() => $"{ResponseAssert.Statuses(Answers.Select(a => a.Status))}, {Unanswered} without an answer";
 
     private async Task PostAsync(HttpClient client, string prefix, bool stopWhenUnanswered)
     {

@@ -23,6 +23,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private const string SelectUsernamesAndEmails = "SELECT username, email FROM users";
 
+    private const string CreateSchemaChange = "CREATE TABLE schema_change (id INTEGER)";
+
+    private const string DropSchemaChange = "DROP TABLE schema_change";
+
     private const string CountUsersContaining = "SELECT COUNT(*) FROM users WHERE lower(username) LIKE @pattern OR email LIKE @pattern";
 
     // One statement per 200 rows keeps each well inside every engine's limit on parameters.
@@ -174,6 +178,18 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>A connection of the test's own, open until disposed: a session to hold a lock on.</summary>
     public Task<DbConnection> OpenConnectionAsync() => Database.OpenAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Commits a schema change from a connection of its own, leaving the schema as it was: what a deploy-time
+    /// <c>migrate</c> beside running instances does to their connections.
+    /// </summary>
+    public async Task ChangeSchemaAsync()
+    {
+        await using var unit = await Database.BeginWriteAsync(TestContext.Current.CancellationToken);
+        await unit.Connection.ExecuteAsync(CreateSchemaChange, transaction: unit.Transaction);
+        await unit.Connection.ExecuteAsync(DropSchemaChange, transaction: unit.Transaction);
+        await unit.CommitAsync(TestContext.Current.CancellationToken);
+    }
 
     /// <summary>Inserts users with their own join dates, committed.</summary>
     public async Task ImportUsersAsync(IEnumerable<ImportedUser> users)

@@ -7,7 +7,8 @@ namespace UserPages.Tests.Reliability;
 /// <summary>
 /// Two app processes on one database, as behind a load balancer, split a stampede for one username typed in 64 letter
 /// cases. Within one process signups queue through one writer; across two, their transactions really race, and only
-/// the database's unique index can decide. It must decide the same right after an incident in one of the two.
+/// the database's unique index can decide. It must decide the same right after an incident in one of the two, and
+/// while schema changes are committed beside them, as a deploy-time migrate does.
 /// </summary>
 public abstract class TwoProcessRaceTests<TEngine>(DatabaseFixture<TEngine> database) : IClassFixture<DatabaseFixture<TEngine>>
     where TEngine : ITestEngine
@@ -31,6 +32,40 @@ public abstract class TwoProcessRaceTests<TEngine>(DatabaseFixture<TEngine> data
 
         Assert.Contains("The database is failing", a.Output, StringComparison.Ordinal);
         Assert.True(!b.Output.Contains("fail:", StringComparison.Ordinal), $"B logged an error:\n{b.Output}");
+    }
+
+    [Fact]
+    public async Task Racing_for_one_name_in_both_processes_while_schema_changes_are_committed_beside_them_is_409_never_503()
+    {
+        const int Posts = 400;
+        await using var a = await AppServer.StartAsync(_db.Settings);
+        await using var b = await AppServer.StartAsync(_db.Settings);
+        var name = SignupClient.UniqueName("migrating");
+        var answers = new System.Collections.Concurrent.ConcurrentQueue<HttpStatusCode>();
+        var racers = Enumerable.Range(0, 8).Select(racer => Task.Run(async () =>
+        {
+            using var client = (racer % 2 == 0 ? a : b).CreateClient();
+            var form = await client.GetSignupFormAsync();
+            for (var i = 0; answers.Count < Posts; i++)
+            {
+                answers.Enqueue((await client.PostSignupAsync(form, LetterCase(name, i), $"{name}-{racer}-{i}@example.com")).StatusCode);
+            }
+        })).ToList();
+
+        // At a migration's pace, not back to back: a loop without pauses would hold SQLite's write lock all along.
+        var changes = 0;
+        while (!racers.All(racer => racer.IsCompleted))
+        {
+            await _db.ChangeSchemaAsync();
+            changes++;
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        await Task.WhenAll(racers);
+        var statuses = ResponseAssert.Statuses(answers);
+        TestContext.Current.SendDiagnosticMessage($"{GetType().Name}: {changes} schema changes beside {statuses}.");
+        Assert.True(answers.Count(s => s == HttpStatusCode.Redirect) == 1 && answers.All(s => s is HttpStatusCode.Redirect or HttpStatusCode.Conflict), $"{statuses}\nA printed:\n{a.Output}\nB printed:\n{b.Output}");
+        Assert.Equal(1, await _db.CountUsersAsync(name));
     }
 
     /// <summary>

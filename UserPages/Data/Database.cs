@@ -27,6 +27,16 @@ public sealed class Database
 
     private const int SqliteCantOpen = 14;
 
+    /// <summary>
+    /// Run first in every SQLite write unit. When another connection has changed the schema (a deploy-time migrate),
+    /// the first statement to notice reloads it, and SQLite reported a UNIQUE violation met by that statement as
+    /// "no such table: users" (a 503 instead of a 409; reproduced on SQLite 3.40 and 3.53, docs/reliability.md). This
+    /// read notices it instead; under the write lock the schema cannot change again before commit.
+    /// </summary>
+    public const string CatchUpWithSchema = """
+        SELECT 1 FROM sqlite_schema LIMIT 0
+        """;
+
     // Pooled SQLite connections keep their native handle, and the pragmas stay set on it: run them once per handle
     // rather than on every open (measured: ~10 µs of the ~25 µs an open, BEGIN and one small query take).
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _preparedSqliteHandles = [];
@@ -114,7 +124,7 @@ public sealed class Database
             // SQLite writers begin IMMEDIATE so they take the write lock up front (no deadlock-prone upgrade from a
             // read lock); readers begin DEFERRED so they never wait for writers under WAL.
             var transaction = connection is SqliteConnection sqlite
-                ? EnsureFileStillThere(sqlite).BeginTransaction(deferred: !forWrite)
+                ? BeginSqlite(EnsureFileStillThere(sqlite), forWrite)
                 : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             return new UnitOfWork(connection, transaction, Dialect);
         }
@@ -123,6 +133,20 @@ public sealed class Database
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    private static SqliteTransaction BeginSqlite(SqliteConnection connection, bool forWrite)
+    {
+        var transaction = connection.BeginTransaction(deferred: !forWrite);
+        if (forWrite)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = CatchUpWithSchema;
+            command.ExecuteNonQuery();
+        }
+
+        return transaction;
     }
 
     private async Task SetPragmasOnceAsync(SqliteConnection connection, CancellationToken cancellationToken)
