@@ -144,7 +144,7 @@ public abstract class MigrateCommandTests<TEngine>(TestServers servers) : IAsync
         ProcessResult result;
         await using (await _db.HoldMigrationLockAsync())
         {
-            result = await AppProcess.RunAsync(WithLockTimeout(seconds: 2), "migrate");
+            result = await AppProcess.RunAsync(WithLockTimeout(seconds: 1), "migrate");
         }
 
         Assert.Equal(1, result.ExitCode);
