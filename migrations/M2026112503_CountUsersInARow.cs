@@ -11,11 +11,23 @@ public sealed class CountUsersInARow : Migration
 {
     // Triggers rather than application code: seeds, imports and every app instance keep the count exact without
     // having to remember to. The count commits or rolls back with the row it counts.
+    //
+    // MariaDB and MySQL commit each DDL statement on its own, so a migrate killed midway leaves the first steps done
+    // and the migration unrecorded: each step here leaves alone what a killed run already did, and the next run
+    // finishes the job.
     public override void Up()
     {
-        Create.Table("user_count")
-            .WithColumn("total").AsInt64().NotNullable();
-        Execute.Sql("INSERT INTO user_count (total) SELECT COUNT(*) FROM users;");
+        if (!Schema.Table("user_count").Exists())
+        {
+            Create.Table("user_count")
+                .WithColumn("total").AsInt64().NotNullable();
+        }
+
+        Execute.Sql("""
+            INSERT INTO user_count (total)
+            SELECT total FROM (SELECT COUNT(*) AS total FROM users) AS counted
+            WHERE NOT EXISTS (SELECT 1 FROM user_count);
+            """);
 
         IfDatabase(EngineFamily.Of("SQLite")).Execute.Sql("""
             CREATE TRIGGER users_count_insert AFTER INSERT ON users
@@ -37,8 +49,8 @@ public sealed class CountUsersInARow : Migration
             """);
 
         // One statement per Execute: MySqlConnector sends a trigger body's ';' as part of the single statement.
-        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER users_count_insert AFTER INSERT ON users FOR EACH ROW UPDATE user_count SET total = total + 1;");
-        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER users_count_delete AFTER DELETE ON users FOR EACH ROW UPDATE user_count SET total = total - 1;");
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER IF NOT EXISTS users_count_insert AFTER INSERT ON users FOR EACH ROW UPDATE user_count SET total = total + 1;");
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("CREATE TRIGGER IF NOT EXISTS users_count_delete AFTER DELETE ON users FOR EACH ROW UPDATE user_count SET total = total - 1;");
     }
 
     public override void Down()

@@ -11,6 +11,8 @@ namespace UserPages.Tests.Cli;
 public abstract class MigrateCommandTests<TEngine>(TestServers servers) : IAsyncLifetime
     where TEngine : ITestEngine
 {
+    private const string LockHeld = "migrate failed: Another migrate run holds the migration lock.";
+
     private TestDatabase _db = null!;
 
     // Created here rather than in a class fixture: every test starts from an empty database, and a missing engine's
@@ -134,6 +136,54 @@ public abstract class MigrateCommandTests<TEngine>(TestServers servers) : IAsync
         Assert.Empty(status.Pending);
     }
 
+    // The lock held by the test as another deploy job would hold it (a file lock beside the SQLite file, an advisory
+    // lock on PostgreSQL, a named lock on MariaDB).
+    [Fact]
+    public async Task A_second_migrate_gives_up_with_its_message_and_exit_code_1_while_the_lock_is_held()
+    {
+        ProcessResult result;
+        await using (await _db.HoldMigrationLockAsync())
+        {
+            result = await AppProcess.RunAsync(WithLockTimeout(seconds: 1), "migrate");
+        }
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(LockHeld, result.Error.Trim());
+        Assert.Equal(0, (await _db.Migrator.StatusAsync()).CurrentVersion);
+    }
+
+    [Fact]
+    public async Task A_second_migrate_waits_for_the_lock_and_applies_the_migrations_once_it_is_released()
+    {
+        Task<ProcessResult> migrate;
+        await using (await _db.HoldMigrationLockAsync())
+        {
+            migrate = AppProcess.RunAsync(WithLockTimeout(seconds: 60), "migrate");
+
+            // Not a measurement: a moment in which a migrate that did not wait would have changed the schema.
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+            Assert.False(migrate.IsCompleted);
+            Assert.Equal(0, (await _db.Migrator.StatusAsync()).CurrentVersion);
+        }
+
+        var result = await migrate;
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"Schema is at version {TestDatabase.LatestVersion}.", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lock_held_on_another_database_of_the_same_server_does_not_hold_up_this_one()
+    {
+        await using var other = await TEngine.CreateDatabaseAsync(servers);
+        await using (await other.HoldMigrationLockAsync())
+        {
+            var result = await AppProcess.RunAsync(WithLockTimeout(seconds: 2), "migrate");
+
+            Assert.True(result.ExitCode == 0, result.Error);
+        }
+    }
+
     [Fact]
     public async Task Production_app_refuses_to_start_with_pending_migrations()
     {
@@ -175,6 +225,9 @@ public abstract class MigrateCommandTests<TEngine>(TestServers servers) : IAsync
         Assert.StartsWith("migrate failed: ", verbose.Error, StringComparison.Ordinal);
         Assert.Contains("   at ", verbose.Error, StringComparison.Ordinal);
     }
+
+    private Dictionary<string, string> WithLockTimeout(int seconds) =>
+        new(_db.Settings) { ["Migrations:LockTimeoutSeconds"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }
 
 public sealed class MigrateCommandTestsOnSqlite(TestServers servers) : MigrateCommandTests<SqliteEngine>(servers);

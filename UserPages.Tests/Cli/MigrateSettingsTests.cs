@@ -16,4 +16,20 @@ public sealed class MigrateSettingsTests
         Assert.StartsWith("migrate status failed: ", result.Error, StringComparison.Ordinal);
         Assert.Contains("Database:Provider", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_lock_timeout_out_of_range_fails_with_one_clear_line()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Users"] = "Data Source=/proc/no-such-dir/users.db",
+            ["Migrations:LockTimeoutSeconds"] = "0",
+        };
+
+        var result = await AppProcess.RunAsync(settings, "migrate");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("migrate failed: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("LockTimeoutSeconds", result.Error, StringComparison.Ordinal);
+    }
 }

@@ -76,6 +76,39 @@ public abstract class ServerOutageTests<TEngine>(ServerOutageTests<TEngine>.Fixt
 
         Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
     }
+
+    [Fact]
+    public async Task Killed_mid_signup_load_the_server_loses_no_answered_signup_and_the_app_serves_again_by_itself()
+    {
+        const int Workers = 8;
+        await using var load = SignupLoad.Start(app.CreateClient, Workers, "server-crash");
+        await load.UntilAsync(l => l.Redirected.Count >= 100, "100 signups before the kill");
+        var atKill = load.Answers.Count;
+        await app.Server.CrashAsync();
+        try
+        {
+            await load.UntilAsync(l => l.Answers.Skip(atKill).Count(a => a.Status == HttpStatusCode.ServiceUnavailable) >= 20, "20 answers of 503 while the server is down");
+        }
+        finally
+        {
+            await app.Server.StartAsync();
+        }
+
+        var atRestart = load.Answers.Count;
+        await load.UntilAsync(l => l.Answers.Skip(atRestart).Count(a => a.Status == HttpStatusCode.Redirect) >= 50, "50 signups after the restart");
+        await load.StopAsync();
+
+        TestContext.Current.SendDiagnosticMessage($"{GetType().Name}: server killed after {atKill} answers, restarted after {atRestart}: {load.Summary()}.");
+
+        // The app itself never dropped a request: every answer is a signup, a conflict or a friendly 503, never a 500.
+        Assert.True(load.Unanswered == 0 && load.Answers.All(a => a.Status is HttpStatusCode.Redirect or HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable), load.Summary());
+        var rows = await app.Db.ReadEmailsByUsernameAsync();
+        Assert.All(load.Redirected, name => Assert.True(rows.ContainsKey(name), $"{name} was answered 302 but is not in the database."));
+        Assert.All(rows.Where(row => row.Key.StartsWith("server-crash-", StringComparison.Ordinal)), row => Assert.Equal(load.Sent[row.Key], row.Value));
+
+        // At most one group of signups was committed as the server died, its answers lost with the connection.
+        Assert.InRange(rows.Keys.Count(name => name.StartsWith("server-crash-", StringComparison.Ordinal)) - load.Redirected.Count, 0, Workers);
+    }
 }
 
 public sealed class ServerOutageTestsOnPostgres(ServerOutageTests<PostgresEngine>.Fixture app) : ServerOutageTests<PostgresEngine>(app);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace UserPages.Tests.Infrastructure;
@@ -18,8 +19,7 @@ public sealed partial class AppServer : IAsyncDisposable
 
     private AppServer(IReadOnlyDictionary<string, string> settings)
     {
-        var all = new Dictionary<string, string>(settings) { ["RateLimiting:Enabled"] = "false" };
-        _process = new Process { StartInfo = AppProcess.StartInfo(all, "Production", "--urls", "http://127.0.0.1:0") };
+        _process = new Process { StartInfo = AppProcess.StartInfo(settings, "Production", "--urls", "http://127.0.0.1:0") };
 
         // Run from the build output like an operator from the publish folder: the shipped appsettings.json (and its
         // log levels) apply.
@@ -49,7 +49,12 @@ public sealed partial class AppServer : IAsyncDisposable
     /// <summary>Everything the process has printed so far (console logs, one entry per line).</summary>
     public string Output => string.Join('\n', _output);
 
-    public static async Task<AppServer> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <summary>The app over these settings with the signup rate limit off: the load tests post from one address.</summary>
+    public static Task<AppServer> StartAsync(IReadOnlyDictionary<string, string> settings) =>
+        StartAsShippedAsync(new Dictionary<string, string>(settings) { ["RateLimiting:Enabled"] = "false" });
+
+    /// <summary>The app over these settings and nothing else: every other setting as shipped.</summary>
+    public static async Task<AppServer> StartAsShippedAsync(IReadOnlyDictionary<string, string> settings)
     {
         var server = new AppServer(settings);
         server._process.Start();
@@ -60,8 +65,33 @@ public sealed partial class AppServer : IAsyncDisposable
     }
 
     /// <summary>A client with its own cookies that sees redirects as they are.</summary>
-    public HttpClient CreateClient() =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+    public HttpClient CreateClient() => CreateClient(IPAddress.Loopback);
+
+    /// <summary>
+    /// A client connecting from <paramref name="address"/>, any of 127.0.0.0/8 (all of it is the loopback
+    /// interface): the app sees a client of that address, as per-address limits do.
+    /// </summary>
+    public HttpClient CreateClient(IPAddress address) =>
+        new(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            CookieContainer = new CookieContainer(),
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(address, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        })
         {
             BaseAddress = BaseAddress,
             Timeout = TimeSpan.FromSeconds(30),

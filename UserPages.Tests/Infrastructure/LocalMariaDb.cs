@@ -115,6 +115,9 @@ public sealed class LocalMariaDb : LocalServer
             () => _process.HasExited);
     }
 
+    // mariadbd is one process, and stopping it is a crash already.
+    public override Task CrashAsync() => StopAsync();
+
     public override async Task StopAsync()
     {
         if (_process is { HasExited: false })

@@ -80,8 +80,10 @@ public sealed class LocalPostgres : LocalServer
             // Not UTC on purpose: created_at must come out in UTC whatever the server's time zone.
             "-c TimeZone=Asia/Kolkata",
             "-c max_connections=300",
+            // fsync off: the data is thrown away, and no test cuts the power. A commit still reaches the OS before it
+            // is answered (synchronous_commit), so it survives the server being killed, as the crash tests do.
             "-c fsync=off",
-            "-c synchronous_commit=off",
+            "-c synchronous_commit=on",
             "-c full_page_writes=off");
         await RunAsPostgresAsync("pg_ctl", "start", "-w", "-D", DataDirectory, "-l", LogFile, "-o", options);
         await WaitUntilReadyAsync(
@@ -97,6 +99,20 @@ public sealed class LocalPostgres : LocalServer
     public override Task StopAsync() => File.Exists(Path.Combine(DataDirectory, "postmaster.pid"))
         ? RunAsPostgresAsync("pg_ctl", "stop", "-w", "-D", DataDirectory, "-m", "fast")
         : Task.CompletedTask;
+
+    // The postmaster and its children (backends, writer, checkpointer) at once. The new postmaster refuses to start
+    // while the old one's pid exists, even as a zombie its adopter has not reaped yet, so wait until all are gone.
+    public override async Task CrashAsync()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var children = File.ReadAllText($"/proc/{postmaster}/task/{postmaster}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string[] pids = [postmaster.ToString(CultureInfo.InvariantCulture), .. children];
+        await RunAsync("kill", ["-KILL", .. pids]);
+        for (var waited = 0; pids.Any(pid => System.IO.Directory.Exists($"/proc/{pid}")) && waited < 300; waited++)
+        {
+            await Task.Delay(100);
+        }
+    }
 
     // SIGQUIT is PostgreSQL's immediate shutdown, sent directly: pg_ctl takes longer than a test host about to be
     // killed may have.

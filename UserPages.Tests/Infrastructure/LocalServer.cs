@@ -35,6 +35,12 @@ public abstract class LocalServer : IAsyncDisposable
 
     public abstract Task StopAsync();
 
+    /// <summary>
+    /// SIGKILL to every process of the server, as in a crash: no shutdown, no checkpoint. <see cref="StartAsync"/>
+    /// brings it back on the same data directory and port, recovering from its log.
+    /// </summary>
+    public abstract Task CrashAsync();
+
     /// <summary>Stops the server at once, synchronously: used when the run ends, where only quick work is sure to finish.</summary>
     protected abstract void Kill();
 

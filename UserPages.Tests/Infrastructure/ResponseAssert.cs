@@ -13,6 +13,29 @@ public static class ResponseAssert
         }
     }
 
+    /// <summary>
+    /// A stampede for one value: exactly one redirect, every other answer a 409 with the message beside the contested
+    /// field (so no 5xx either); a failure lists what was answered.
+    /// </summary>
+    public static async Task OneWinnerAsync(IReadOnlyList<HttpResponseMessage> responses, string errorSelector, string message)
+    {
+        var statuses = Statuses(responses);
+        Assert.True(responses.Count(r => r.StatusCode == System.Net.HttpStatusCode.Redirect) == 1, $"Answered: {statuses}");
+        var conflicts = responses.Where(r => r.StatusCode == System.Net.HttpStatusCode.Conflict).ToList();
+        Assert.True(conflicts.Count == responses.Count - 1, $"Answered: {statuses}");
+        foreach (var conflict in conflicts)
+        {
+            Assert.Equal(message, (await HtmlPage.ParseAsync(conflict)).Text(errorSelector));
+        }
+    }
+
+    /// <summary>How many of each status, for failure messages: "1 × 302, 63 × 409".</summary>
+    public static string Statuses(IEnumerable<HttpResponseMessage> responses) => Statuses(responses.Select(r => r.StatusCode));
+
+    /// <inheritdoc cref="Statuses(IEnumerable{HttpResponseMessage})"/>
+    public static string Statuses(IEnumerable<System.Net.HttpStatusCode> statuses) =>
+        string.Join(", ", statuses.GroupBy(s => (int)s).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"));
+
     /// <summary>The header's value, from the response or its content; fails when it is missing.</summary>
     public static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)

@@ -19,6 +19,24 @@ public static class SignupClient
         client.PostAsync(new Uri("/users/new", UriKind.Relative), new FormUrlEncodedContent(
             new Dictionary<string, string>(form) { ["Input.Username"] = username, ["Input.Email"] = email }));
 
+    /// <summary>
+    /// A stampede: every client fetches its form first, then all post at the same moment, the i-th posting
+    /// <paramref name="signup"/>(i). Answers the responses in the clients' order.
+    /// </summary>
+    public static async Task<HttpResponseMessage[]> StampedeAsync(IReadOnlyList<HttpClient> clients, Func<int, (string Username, string Email)> signup)
+    {
+        var forms = await Task.WhenAll(clients.Select(client => client.GetSignupFormAsync()));
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var posts = clients.Select((client, i) => Task.Run(async () =>
+        {
+            await start.Task;
+            var (username, email) = signup(i);
+            return await client.PostSignupAsync(forms[i], username, email);
+        })).ToArray();
+        start.SetResult();
+        return await Task.WhenAll(posts);
+    }
+
     /// <summary>A name no other test uses, so tests can share one database per class.</summary>
     public static string UniqueName(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 40)];
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Reflection;
 using Dapper;
+using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Npgsql;
 using UserPages.Data;
@@ -20,6 +21,12 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private const string CountUsers = "SELECT COUNT(*) FROM users";
 
+    private const string SelectUsernamesAndEmails = "SELECT username, email FROM users";
+
+    private const string CreateSchemaChange = "CREATE TABLE schema_change (id INTEGER)";
+
+    private const string DropSchemaChange = "DROP TABLE schema_change";
+
     private const string CountUsersContaining = "SELECT COUNT(*) FROM users WHERE lower(username) LIKE @pattern OR email LIKE @pattern";
 
     // One statement per 200 rows keeps each well inside every engine's limit on parameters.
@@ -33,7 +40,7 @@ public sealed class TestDatabase : IAsyncDisposable
         ConnectionString = connectionString;
         _drop = drop;
         Database = new Database(new DatabaseOptions { Provider = provider, ConnectionString = connectionString });
-        Migrator = new SchemaMigrator(Database);
+        Migrator = new SchemaMigrator(Database, Options.Create(new MigrationOptions()));
     }
 
     /// <summary>The version the app's newest migration brings the schema to.</summary>
@@ -53,21 +60,60 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The settings that point the app (in-process or a child process) at this database.</summary>
     public IReadOnlyDictionary<string, string> Settings => SettingsFor(ConnectionString);
 
-    /// <summary>Settings naming a database of this engine that cannot be reached.</summary>
-    public IReadOnlyDictionary<string, string> UnreachableSettings => Provider switch
+    /// <summary>
+    /// The settings naming this database and nothing more: without the test servers' longer connect timeout, so the
+    /// app's own pool size and timeouts apply, as shipped.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ShippedSettings => Provider switch
     {
-        DatabaseProvider.Postgres => SettingsFor(new NpgsqlConnectionStringBuilder(ConnectionString) { Port = LocalServer.FreePort() }.ConnectionString),
-        DatabaseProvider.MySql => SettingsFor(new MySqlConnectionStringBuilder(ConnectionString) { Port = (uint)LocalServer.FreePort() }.ConnectionString),
-        _ => SettingsFor("Data Source=/proc/no-such-dir/users.db"),
+        DatabaseProvider.Postgres => SettingsFor(Without(new NpgsqlConnectionStringBuilder(ConnectionString), "Timeout")),
+        DatabaseProvider.MySql => SettingsFor(Without(new MySqlConnectionStringBuilder(ConnectionString), "Connection Timeout")),
+        _ => Settings,
+    };
+
+    /// <summary>Settings naming a database of this engine that cannot be reached.</summary>
+    public IReadOnlyDictionary<string, string> UnreachableSettings => Provider == DatabaseProvider.Sqlite
+        ? SettingsFor("Data Source=/proc/no-such-dir/users.db")
+        : SettingsThroughPort(LocalServer.FreePort());
+
+    /// <summary>The loopback port of a server engine's database.</summary>
+    public int ServerPort => Provider switch
+    {
+        DatabaseProvider.Postgres => new NpgsqlConnectionStringBuilder(ConnectionString).Port,
+        DatabaseProvider.MySql => (int)new MySqlConnectionStringBuilder(ConnectionString).Port,
+        _ => throw new NotSupportedException("An SQLite file has no port."),
+    };
+
+    /// <summary>Settings naming this database on another loopback port (a <see cref="TcpRelay"/> in front of the server).</summary>
+    public IReadOnlyDictionary<string, string> SettingsThroughPort(int port) => Provider switch
+    {
+        DatabaseProvider.Postgres => SettingsFor(new NpgsqlConnectionStringBuilder(ConnectionString) { Port = port }.ConnectionString),
+        DatabaseProvider.MySql => SettingsFor(new MySqlConnectionStringBuilder(ConnectionString) { Port = (uint)port }.ConnectionString),
+        _ => throw new NotSupportedException("An SQLite file has no port."),
     };
 
     /// <summary>Settings naming this database with a wrong password (a server engine's; SQLite has none).</summary>
-    public IReadOnlyDictionary<string, string> WrongPasswordSettings => Provider switch
+    public IReadOnlyDictionary<string, string> WrongPasswordSettings => SettingsAs(null, "wrong-password");
+
+    /// <summary>Settings naming this database as another user of the server, or the same one when null (a server engine's).</summary>
+    public IReadOnlyDictionary<string, string> SettingsAs(string? user, string password)
     {
-        DatabaseProvider.Postgres => SettingsFor(new NpgsqlConnectionStringBuilder(ConnectionString) { Password = "wrong-password" }.ConnectionString),
-        DatabaseProvider.MySql => SettingsFor(new MySqlConnectionStringBuilder(ConnectionString) { Password = "wrong-password" }.ConnectionString),
-        _ => throw new NotSupportedException("An SQLite file has no password."),
-    };
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            var postgres = new NpgsqlConnectionStringBuilder(ConnectionString) { Password = password };
+            postgres.Username = user ?? postgres.Username;
+            return SettingsFor(postgres.ConnectionString);
+        }
+
+        if (Provider == DatabaseProvider.MySql)
+        {
+            var mySql = new MySqlConnectionStringBuilder(ConnectionString) { Password = password };
+            mySql.UserID = user ?? mySql.UserID;
+            return SettingsFor(mySql.ConnectionString);
+        }
+
+        throw new NotSupportedException("An SQLite file has no users or passwords.");
+    }
 
     /// <summary>A new SQLite file in a directory of its own, deleted with the database.</summary>
     public static TestDatabase CreateSqlite()
@@ -118,7 +164,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public Task MigrateAsync() => Migrator.UpAsync(TestContext.Current.CancellationToken);
 
     /// <summary>Migrations from another assembly (test-only ones) over this database.</summary>
-    public SchemaMigrator MigratorFor(Assembly migrations) => new(Database, migrations);
+    public SchemaMigrator MigratorFor(Assembly migrations) => new(Database, migrations, new MigrationOptions().LockTimeout);
 
     /// <summary>Runs SQL as an operator runs a printed script: in one go, on a database the engine has prepared.</summary>
     public async Task RunScriptAsync(string sql)
@@ -132,6 +178,25 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Takes the lock every <c>migrate</c> run takes, as another deploy job would; dispose to release it.</summary>
+    public Task<IAsyncDisposable> HoldMigrationLockAsync() =>
+        MigrationLock.AcquireAsync(Database, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+    /// <summary>A connection of the test's own, open until disposed: a session to hold a lock on.</summary>
+    public Task<DbConnection> OpenConnectionAsync() => Database.OpenAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Commits a schema change from a connection of its own, leaving the schema as it was: what a deploy-time
+    /// <c>migrate</c> beside running instances does to their connections.
+    /// </summary>
+    public async Task ChangeSchemaAsync()
+    {
+        await using var unit = await Database.BeginWriteAsync(TestContext.Current.CancellationToken);
+        await unit.Connection.ExecuteAsync(CreateSchemaChange, transaction: unit.Transaction);
+        await unit.Connection.ExecuteAsync(DropSchemaChange, transaction: unit.Transaction);
+        await unit.CommitAsync(TestContext.Current.CancellationToken);
     }
 
     /// <summary>Inserts users with their own join dates, committed.</summary>
@@ -166,6 +231,10 @@ public sealed class TestDatabase : IAsyncDisposable
                 CountUsersContaining, new { pattern = $"%{containing.ToLowerInvariant()}%" }, unit.Transaction);
     }
 
+    /// <summary>Every stored user: username → email.</summary>
+    public async Task<Dictionary<string, string>> ReadEmailsByUsernameAsync() =>
+        (await QueryAsync<(string Username, string Email)>(SelectUsernamesAndEmails)).ToDictionary(row => row.Username, row => row.Email);
+
     /// <summary>Rows of a query of the test's own, read in a unit of work.</summary>
     public async Task<List<T>> QueryAsync<T>(string sql)
     {
@@ -187,6 +256,12 @@ public sealed class TestDatabase : IAsyncDisposable
         ["Database:Provider"] = Provider.ToString(),
         ["ConnectionStrings:Users"] = connectionString,
     };
+
+    private static string Without(DbConnectionStringBuilder builder, string keyword)
+    {
+        builder.Remove(keyword);
+        return builder.ConnectionString;
+    }
 
     private static async Task ExecuteAsync(DatabaseProvider provider, string serverConnectionString, string sql)
     {

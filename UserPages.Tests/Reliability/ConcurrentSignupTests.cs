@@ -90,20 +90,9 @@ public abstract class ConcurrentSignupTests<TEngine>(AppFixture<TEngine> app) : 
         AssertNoDatabaseErrorsLogged();
     }
 
-    /// <summary>Every racer fetches its form first, then all post at the same moment.</summary>
     private async Task<HttpResponseMessage[]> RaceAsync(Func<int, (string Username, string Email)> signup)
     {
-        var clients = Enumerable.Range(0, Racers).Select(_ => app.CreateClient()).ToArray();
-        var forms = await Task.WhenAll(clients.Select(client => client.GetSignupFormAsync()));
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var posts = clients.Select((client, i) => Task.Run(async () =>
-        {
-            await start.Task;
-            var (username, email) = signup(i);
-            return await client.PostSignupAsync(forms[i], username, email);
-        })).ToArray();
-        start.SetResult();
-        var responses = await Task.WhenAll(posts);
+        var responses = await SignupClient.StampedeAsync([.. Enumerable.Range(0, Racers).Select(_ => app.CreateClient())], signup);
         Assert.DoesNotContain(responses, r => (int)r.StatusCode >= 500);
         return responses;
     }
@@ -111,14 +100,7 @@ public abstract class ConcurrentSignupTests<TEngine>(AppFixture<TEngine> app) : 
     /// <summary>Exactly one redirect; every other racer a 409 with the message beside the contested field; no errors.</summary>
     private async Task AssertOneWinnerAsync(HttpResponseMessage[] responses, string errorSelector, string message)
     {
-        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
-        var conflicts = responses.Where(r => r.StatusCode == HttpStatusCode.Conflict).ToList();
-        Assert.Equal(Racers - 1, conflicts.Count);
-        foreach (var conflict in conflicts)
-        {
-            Assert.Equal(message, (await HtmlPage.ParseAsync(conflict)).Text(errorSelector));
-        }
-
+        await ResponseAssert.OneWinnerAsync(responses, errorSelector, message);
         AssertNoDatabaseErrorsLogged();
     }
 

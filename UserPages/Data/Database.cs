@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
@@ -41,6 +42,16 @@ public sealed class Database
     private const int SqliteMismatch = 20;
     private const int SqliteRange = 25;
     private const int SqliteNotADatabase = 26;
+
+    /// <summary>
+    /// Run first in every SQLite write unit. When another connection has changed the schema (a deploy-time migrate),
+    /// the first statement to notice reloads it, and SQLite reported a UNIQUE violation met by that statement as
+    /// "no such table: users" (a 503 instead of a 409; reproduced on SQLite 3.40 and 3.53, docs/reliability.md). This
+    /// read notices it instead; under the write lock the schema cannot change again before commit.
+    /// </summary>
+    public const string CatchUpWithSchema = """
+        SELECT 1 FROM sqlite_schema LIMIT 0
+        """;
 
     // Pooled SQLite connections keep their native handle, and the pragmas stay set on it: run them once per handle
     // rather than on every open (measured: ~10 µs of the ~25 µs an open, BEGIN and one small query take).
@@ -94,6 +105,9 @@ public sealed class Database
             || postgres.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.LockNotAvailable,
         // Anything else Npgsql throws came from the connection itself (I/O, the pool), not from the server.
         NpgsqlException => true,
+        // MySqlConnector lets a connection that breaks during BEGIN fail with the socket's own exception, unwrapped; the
+        // app's only outgoing sockets are to the database (Kestrel reports a client that went away differently).
+        SocketException or MySqlEndOfStreamException => true,
         // Without a SQLSTATE, MySqlConnector speaks for the connection (I/O, the pool, a timeout), not for the server.
         MySqlException mySql => mySql.SqlState is null || mySql.IsTransient || mySql.ErrorCode is MySqlErrorCode.AccessDenied
             or MySqlErrorCode.UnknownDatabase or MySqlErrorCode.ServerShutdown or MySqlErrorCode.QueryInterrupted
@@ -173,7 +187,7 @@ public sealed class Database
             // SQLite writers begin IMMEDIATE so they take the write lock up front (no deadlock-prone upgrade from a
             // read lock); readers begin DEFERRED so they never wait for writers under WAL.
             var transaction = connection is SqliteConnection sqlite
-                ? EnsureFileStillThere(sqlite).BeginTransaction(deferred: !forWrite)
+                ? BeginSqlite(EnsureFileStillThere(sqlite), forWrite)
                 : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             return new UnitOfWork(connection, transaction, Dialect, activity);
         }
@@ -187,6 +201,20 @@ public sealed class Database
 
             throw;
         }
+    }
+
+    private static SqliteTransaction BeginSqlite(SqliteConnection connection, bool forWrite)
+    {
+        var transaction = connection.BeginTransaction(deferred: !forWrite);
+        if (forWrite)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = CatchUpWithSchema;
+            command.ExecuteNonQuery();
+        }
+
+        return transaction;
     }
 
     private async Task SetPragmasOnceAsync(SqliteConnection connection, CancellationToken cancellationToken)

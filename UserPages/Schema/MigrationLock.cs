@@ -14,16 +14,20 @@ namespace UserPages.Schema;
 /// </summary>
 public static class MigrationLock
 {
-    // An arbitrary but fixed advisory-lock key that every UserPages migrate run agrees on ("UserPage").
+    // An arbitrary but fixed advisory-lock key that every UserPages migrate run agrees on ("UserPage"). PostgreSQL
+    // keeps advisory locks per database, so runs against other databases on the same server never wait for it.
     private const long PostgresKey = 0x5573657250616765;
-    private const string MySqlName = "userpages.migrate";
 
     public const string TryPostgresLock = """
         SELECT pg_try_advisory_lock(@Key)
         """;
 
+    /// <summary>
+    /// MariaDB's named locks are server-wide: the name carries the database's (hashed, as a lock name has at most 64
+    /// characters), so migrate runs against other databases on the same server do not wait for each other.
+    /// </summary>
     public const string WaitForMySqlLock = """
-        SELECT GET_LOCK(@Name, @Seconds)
+        SELECT GET_LOCK(CONCAT('userpages.migrate.', MD5(DATABASE())), @Seconds)
         """;
 
     /// <summary>Takes the lock, waiting up to <paramref name="timeout"/>; dispose the result to release it.</summary>
@@ -49,9 +53,10 @@ public static class MigrationLock
             {
                 await Task.Delay(100, cancellationToken);
             }
-            catch (IOException exception)
+            catch (IOException)
             {
-                throw Held(exception);
+                // "The process cannot access the file": the message below says it better.
+                throw Held();
             }
         }
     }
@@ -82,7 +87,7 @@ public static class MigrationLock
         HoldOnSessionAsync(
             new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString),
             async connection => await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                WaitForMySqlLock, new { Name = MySqlName, Seconds = (int)Math.Ceiling(timeout.TotalSeconds) }, cancellationToken: cancellationToken)) == 1,
+                WaitForMySqlLock, new { Seconds = (int)Math.Ceiling(timeout.TotalSeconds) }, cancellationToken: cancellationToken)) == 1,
             cancellationToken);
 
     /// <summary>Opens the connection and takes the lock on its session; the open connection is the held lock.</summary>
@@ -91,7 +96,7 @@ public static class MigrationLock
         try
         {
             await connection.OpenAsync(cancellationToken);
-            return await takeLock(connection) ? connection : throw Held(null);
+            return await takeLock(connection) ? connection : throw Held();
         }
         catch
         {
@@ -100,5 +105,5 @@ public static class MigrationLock
         }
     }
 
-    private static TimeoutException Held(Exception? inner) => new("Another migrate run holds the migration lock.", inner);
+    private static TimeoutException Held() => new("Another migrate run holds the migration lock.");
 }

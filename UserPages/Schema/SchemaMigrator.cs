@@ -3,6 +3,7 @@ using FluentMigrator.Runner;
 using FluentMigrator.Runner.Logging;
 using FluentMigrator.Runner.Processors;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using UserPages.Data;
 using UserPages.Migrations;
 
@@ -24,10 +25,8 @@ public sealed record MigrationStatus(long CurrentVersion, IReadOnlyList<Migratio
 /// Runs the FluentMigrator migrations against the configured database. Every run that changes the schema holds the
 /// <see cref="MigrationLock"/>: two deploy jobs at once apply each migration once.
 /// </summary>
-public sealed class SchemaMigrator(Database database, Assembly migrations)
+public sealed class SchemaMigrator(Database database, Assembly migrations, TimeSpan lockTimeout)
 {
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(2);
-
     /// <summary>SQLite's journal mode is a property of the file: set once, outside any transaction.</summary>
     public const string UseWriteAheadLog = """
         PRAGMA journal_mode = WAL
@@ -46,8 +45,8 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
         .Select(type => type.GetCustomAttribute<FluentMigrator.MigrationAttribute>()?.Version ?? 0)
         .Max();
 
-    public SchemaMigrator(Database database)
-        : this(database, typeof(CreateUsersTable).Assembly)
+    public SchemaMigrator(Database database, IOptions<MigrationOptions> options)
+        : this(database, typeof(CreateUsersTable).Assembly, options.Value.LockTimeout)
     {
     }
 
@@ -59,7 +58,7 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
             await CreateSqliteFileAsync(cancellationToken);
         }
 
-        await using var migrationLock = await MigrationLock.AcquireAsync(database, LockTimeout, cancellationToken);
+        await using var migrationLock = await MigrationLock.AcquireAsync(database, lockTimeout, cancellationToken);
         using var runner = CreateRunner(database.ConnectionString);
         var pending = Read(runner).Pending;
         runner.GetRequiredService<IMigrationRunner>().MigrateUp();
@@ -69,7 +68,7 @@ public sealed class SchemaMigrator(Database database, Assembly migrations)
     /// <summary>Rolls back every applied migration above <paramref name="version"/>; answers those rolled back, newest first.</summary>
     public async Task<MigrationRun> DownAsync(long version, CancellationToken cancellationToken)
     {
-        await using var migrationLock = await MigrationLock.AcquireAsync(database, LockTimeout, cancellationToken);
+        await using var migrationLock = await MigrationLock.AcquireAsync(database, lockTimeout, cancellationToken);
         using var runner = CreateRunner(database.ConnectionString);
         var status = Read(runner);
         var known = runner.GetRequiredService<IMigrationInformationLoader>().LoadMigrations();
