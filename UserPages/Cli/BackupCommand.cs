@@ -40,7 +40,7 @@ internal static class BackupCommand
         var copy = new Database(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={target.FullName}" });
         await using var unit = await copy.BeginReadAsync(cancellationToken);
         var users = await app.Services.GetRequiredService<UserRepository>().CountAsync(unit, cancellationToken);
-        Console.WriteLine($"Backed up {users} users to {target.FullName} ({new FileInfo(target.FullName).Length / 1024.0 / 1024.0:0.0} MiB) in {stopwatch.Elapsed.TotalSeconds:0.0} s.");
+        Console.WriteLine($"Backed up {users} {(users == 1 ? "user" : "users")} to {target.FullName} ({new FileInfo(target.FullName).Length / 1024.0 / 1024.0:0.0} MiB) in {stopwatch.Elapsed.TotalSeconds:0.0} s.");
         return 0;
     }
 }
