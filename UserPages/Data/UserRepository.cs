@@ -33,7 +33,7 @@ public sealed partial class UserRepository
 
     /// <summary>Every user, read from the count the database keeps beside the table (migration CountUsersInARow).</summary>
     public const string CountUsers = """
-        SELECT total FROM user_count
+        SELECT total FROM user_count WHERE id = 1
         """;
 
     /// <summary>
@@ -41,7 +41,7 @@ public sealed partial class UserRepository
     /// VersionTheUsers): two reads that see the same version see the same users, whichever process wrote them.
     /// </summary>
     public const string UsersVersion = """
-        SELECT version FROM user_count
+        SELECT version FROM user_count WHERE id = 1
         """;
 
     public const string MaxUserId = """

@@ -18,8 +18,8 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
     /// file see no change at all. On the servers, committing a write unit is proof enough.
     /// </summary>
     public const string SqliteWriteProbe = """
-        UPDATE user_count SET total = total + 1;
-        UPDATE user_count SET total = total - 1;
+        UPDATE user_count SET total = total + 1 WHERE id = 1;
+        UPDATE user_count SET total = total - 1 WHERE id = 1;
         """;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
