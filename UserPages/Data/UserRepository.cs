@@ -11,7 +11,7 @@ namespace UserPages.Data;
 /// What the listing asks for: an optional search, at most one cursor, a page size, and how far a search's matches
 /// are counted (<see cref="ListingPage.Matches"/>).
 /// </summary>
-public sealed record ListingQuery(string? Search, ListingCursor? Before, ListingCursor? After, int PageSize, int MatchCountLimit = 0);
+public sealed record ListingQuery(string? Search, ListingCursor? Before, ListingCursor? After, int PageSize, int MatchCountLimit);
 
 /// <summary>
 /// One page of the listing, newest first, with the cursors of the neighbouring pages if there are any, and for a

@@ -8,16 +8,44 @@ namespace UserPages.Tests.Pages.Users;
 /// another process, or by the seed command, shows on the very next listing, and the one-time welcome is only ever
 /// shown once, to the person who signed up. Two real app processes on one database of <typeparamref name="TEngine"/>.
 /// </summary>
-public abstract class ListingFreshnessTests<TEngine>(DatabaseFixture<TEngine> database) : IClassFixture<DatabaseFixture<TEngine>>
+public abstract class ListingFreshnessTests<TEngine>(ListingFreshnessTests<TEngine>.Fixture database) : IClassFixture<ListingFreshnessTests<TEngine>.Fixture>
     where TEngine : ITestEngine
 {
+    /// <summary>The two app processes, A and B, started once for the class: each test's clients are its own.</summary>
+    public sealed class Fixture(TestServers servers) : DatabaseFixture<TEngine>(servers)
+    {
+        private AppServer? _a;
+        private AppServer? _b;
+
+        public AppServer A => Available(_a);
+
+        public AppServer B => Available(_b);
+
+        protected override async Task OnMigratedAsync()
+        {
+            var started = await Task.WhenAll(AppServer.StartAsync(Db.Settings), AppServer.StartAsync(Db.Settings));
+            (_a, _b) = (started[0], started[1]);
+        }
+
+        protected override async ValueTask DisposeAsyncCore()
+        {
+            foreach (var server in new[] { _a, _b })
+            {
+                if (server is not null)
+                {
+                    await server.DisposeAsync();
+                }
+            }
+
+            await base.DisposeAsyncCore();
+        }
+    }
+
     [Fact]
     public async Task A_signup_through_one_process_shows_at_once_on_another_that_served_the_listing_before()
     {
-        await using var a = await AppServer.StartAsync(database.Db.Settings);
-        await using var b = await AppServer.StartAsync(database.Db.Settings);
-        using var reader = a.CreateClient();
-        using var writer = b.CreateClient();
+        using var reader = database.A.CreateClient();
+        using var writer = database.B.CreateClient();
 
         // A has the page kept before anything changes.
         await HtmlPage.GetAsync(reader, "/users");
@@ -36,8 +64,7 @@ public abstract class ListingFreshnessTests<TEngine>(DatabaseFixture<TEngine> da
     [Fact]
     public async Task Users_seeded_by_the_command_line_show_on_the_very_next_listing()
     {
-        await using var app = await AppServer.StartAsync(database.Db.Settings);
-        using var client = app.CreateClient();
+        using var client = database.A.CreateClient();
         var total = ParseTotal(await HtmlPage.GetAsync(client, "/users"));
 
         var seeded = await AppProcess.RunAsync(database.Db.Settings, "seed", "--users", "7", "--force");
@@ -51,11 +78,9 @@ public abstract class ListingFreshnessTests<TEngine>(DatabaseFixture<TEngine> da
     [Fact]
     public async Task The_welcome_is_shown_once_to_the_person_who_signed_up_and_never_to_anyone_else()
     {
-        await using var a = await AppServer.StartAsync(database.Db.Settings);
-        await using var b = await AppServer.StartAsync(database.Db.Settings);
-        using var newcomer = b.CreateClient();
-        using var onlookerOnA = a.CreateClient();
-        using var onlookerOnB = b.CreateClient();
+        using var newcomer = database.B.CreateClient();
+        using var onlookerOnA = database.A.CreateClient();
+        using var onlookerOnB = database.B.CreateClient();
         var name = SignupClient.UniqueName("welcome");
 
         Assert.Equal(HttpStatusCode.Redirect, (await newcomer.SignUpAsync(name, $"{name}@example.com")).StatusCode);
@@ -83,8 +108,8 @@ public abstract class ListingFreshnessTests<TEngine>(DatabaseFixture<TEngine> da
         long.Parse(page.Text("#user-count")!.Split(' ')[0], System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
 }
 
-public sealed class ListingFreshnessTestsOnSqlite(DatabaseFixture<SqliteEngine> database) : ListingFreshnessTests<SqliteEngine>(database);
+public sealed class ListingFreshnessTestsOnSqlite(ListingFreshnessTests<SqliteEngine>.Fixture database) : ListingFreshnessTests<SqliteEngine>(database);
 
-public sealed class ListingFreshnessTestsOnPostgres(DatabaseFixture<PostgresEngine> database) : ListingFreshnessTests<PostgresEngine>(database);
+public sealed class ListingFreshnessTestsOnPostgres(ListingFreshnessTests<PostgresEngine>.Fixture database) : ListingFreshnessTests<PostgresEngine>(database);
 
-public sealed class ListingFreshnessTestsOnMySql(DatabaseFixture<MySqlEngine> database) : ListingFreshnessTests<MySqlEngine>(database);
+public sealed class ListingFreshnessTestsOnMySql(ListingFreshnessTests<MySqlEngine>.Fixture database) : ListingFreshnessTests<MySqlEngine>(database);
