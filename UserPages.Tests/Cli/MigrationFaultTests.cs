@@ -58,6 +58,7 @@ public sealed class MigrationFaultTests : IAsyncDisposable
         (2026112502, "data_protection_keys"),
         (2026112503, "user_count"),
         (2026112505, "users_search"),
+        (2026112903, "users_out_of_order"),
     ];
 
     [Fact]

@@ -46,8 +46,9 @@ public sealed class MySqlDialect : SqlDialect
 }
 
 /// <summary>
-/// SQLite: the FTS5 trigram table <c>users_search</c> (migration IndexUserSearch) finds a search's candidates, which
-/// the same LIKE as on the other engines then checks. SQLite's planner cannot use it for LIKE, so the repository asks it.
+/// SQLite: the FTS5 trigram table <c>users_search</c> (migrations IndexUserSearch, SearchInListingOrder), keyed by
+/// <c>-id</c>, finds a search's candidates, which the same LIKE as on the other engines then checks. SQLite's planner
+/// cannot use it for LIKE, so the repository asks it.
 /// </summary>
 public sealed class SqliteDialect : SqlDialect
 {
@@ -60,11 +61,69 @@ public sealed class SqliteDialect : SqlDialect
         SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH @Match LIMIT @Limit)
         """;
 
+    /// <summary>
+    /// How many users are listed out of id order (counted up to <c>@Limit</c>), and whether the cursor's row is a user
+    /// in id order: for those, the listing's order is the order of ids, which the search index is walked in.
+    /// </summary>
+    public const string ListingOrderCheck = """
+        SELECT
+            (SELECT COUNT(*) FROM (SELECT 1 FROM users_out_of_order LIMIT @Limit)) AS OutOfOrder,
+            EXISTS (
+                SELECT 1 FROM users
+                WHERE id = @Id AND created_at = @At AND id NOT IN (SELECT id FROM users_out_of_order)) AS CursorInOrder
+        """;
+
+    /// <summary>
+    /// A page of a search, newest first, older than a cursor in id order: the first matches of the search index's walk
+    /// from the cursor's id down (newest first: the index is keyed by <c>-id</c>), merged with the matches among the
+    /// users out of id order.
+    /// </summary>
+    public const string InOrderOlder = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM (
+            SELECT * FROM (
+                SELECT users.id, users.username, users.email, users.created_at
+                FROM users_search JOIN users ON users.id = -users_search.rowid
+                WHERE users_search MATCH @Match AND users_search.rowid > -@Id
+                  AND users.id NOT IN (SELECT id FROM users_out_of_order)
+                  AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+                ORDER BY users_search.rowid
+                LIMIT @Limit)
+            UNION ALL
+            SELECT users.id, users.username, users.email, users.created_at
+            FROM users_out_of_order CROSS JOIN users ON users.id = users_out_of_order.id
+            WHERE (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+              AND users.created_at <= @At AND (users.created_at < @At OR users.id < @Id))
+        ORDER BY created_at DESC, id DESC
+        LIMIT @Limit
+        """;
+
+    /// <summary>A page of a search, oldest first, newer than a cursor in id order: <see cref="InOrderOlder"/> the other way.</summary>
+    public const string InOrderNewer = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM (
+            SELECT * FROM (
+                SELECT users.id, users.username, users.email, users.created_at
+                FROM users_search JOIN users ON users.id = -users_search.rowid
+                WHERE users_search MATCH @Match AND users_search.rowid < -@Id
+                  AND users.id NOT IN (SELECT id FROM users_out_of_order)
+                  AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+                ORDER BY users_search.rowid DESC
+                LIMIT @Limit)
+            UNION ALL
+            SELECT users.id, users.username, users.email, users.created_at
+            FROM users_out_of_order CROSS JOIN users ON users.id = users_out_of_order.id
+            WHERE (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+              AND users.created_at >= @At AND (users.created_at > @At OR users.id > @Id))
+        ORDER BY created_at ASC, id ASC
+        LIMIT @Limit
+        """;
+
     /// <summary>The users a search matches, counted up to <c>@Limit</c>, through the search index.</summary>
     public const string CountMatches = """
         SELECT COUNT(*) FROM (
             SELECT 1
-            FROM (SELECT rowid AS candidate_id FROM users_search WHERE users_search MATCH @Match) AS candidates
+            FROM (SELECT -rowid AS candidate_id FROM users_search WHERE users_search MATCH @Match) AS candidates
             JOIN users ON id = candidate_id
             WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
             LIMIT @Limit)
@@ -73,7 +132,7 @@ public sealed class SqliteDialect : SqlDialect
     /// <summary>A page of a search from the search index's candidates, newest first, older than the cursor.</summary>
     public const string CandidatesOlder = """
         SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
-        FROM (SELECT rowid AS candidate_id FROM users_search WHERE users_search MATCH @Match) AS candidates
+        FROM (SELECT -rowid AS candidate_id FROM users_search WHERE users_search MATCH @Match) AS candidates
         JOIN users ON id = candidate_id
         WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
           AND created_at <= @At AND (created_at < @At OR id < @Id)
@@ -84,7 +143,7 @@ public sealed class SqliteDialect : SqlDialect
     /// <summary>A page of a search from the search index's candidates, oldest first, newer than the cursor.</summary>
     public const string CandidatesNewer = """
         SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
-        FROM (SELECT rowid AS candidate_id FROM users_search WHERE users_search MATCH @Match) AS candidates
+        FROM (SELECT -rowid AS candidate_id FROM users_search WHERE users_search MATCH @Match) AS candidates
         JOIN users ON id = candidate_id
         WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
           AND created_at >= @At AND (created_at > @At OR id > @Id)

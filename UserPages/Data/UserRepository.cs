@@ -173,7 +173,9 @@ public sealed partial class UserRepository
     /// </summary>
     private static Task<long> CountMatchesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            UsesSearchIndex(unit, search) ? SqliteDialect.CountMatches : CountMatches,
+            !UsesSearchIndex(unit, search) ? CountMatches
+                : IndexFindsExactly(search) ? SqliteDialect.CountCandidates
+                : SqliteDialect.CountMatches,
             new { Pattern = ContainsPattern(search), Match = SearchIndexMatch(unit, search), Limit = limit + 1 },
             unit.Transaction,
             cancellationToken: cancellationToken));
@@ -194,7 +196,7 @@ public sealed partial class UserRepository
 
         var (rows, counted) = query.Search is null
             ? (await QueryAsync(unit, cursor is null ? ListNewest : newer ? ListNewer : ListOlder, parameters, cancellationToken), null)
-            : await SearchAsync(unit, query.Search, query.PageSize, query.MatchCountLimit, newer, parameters, cancellationToken);
+            : await SearchAsync(unit, query.Search, query.PageSize, query.MatchCountLimit, cursor, newer, parameters, cancellationToken);
 
         var more = rows.Count > query.PageSize;
         if (more)
@@ -226,14 +228,19 @@ public sealed partial class UserRepository
 
     /// <summary>A page of a search, and its matches counted up to <paramref name="countLimit"/> + 1 when the search index counted them on the way.</summary>
     private async Task<(List<User> Rows, long? Matches)> SearchAsync(
-        UnitOfWork unit, string search, int pageSize, int countLimit, bool newer, DynamicParameters parameters, CancellationToken cancellationToken)
+        UnitOfWork unit, string search, int pageSize, int countLimit, ListingCursor? cursor, bool newer, DynamicParameters parameters,
+        CancellationToken cancellationToken)
     {
+        if (UsesSearchIndex(unit, search) && await InListingOrderAsync(unit, cursor, cancellationToken))
+        {
+            return (await QueryAsync(unit, newer ? SqliteDialect.InOrderNewer : SqliteDialect.InOrderOlder, parameters, cancellationToken), null);
+        }
+
         var (path, walkLength, candidates) = await ChooseSearchPathAsync(unit, search, pageSize, cancellationToken);
 
-        // Usernames and emails are ASCII (the signup rules), and for an ASCII term the index's case-insensitive
-        // substring match is exactly the LIKE's, so its candidates are the matches: counted already, when there are
-        // all of them (the candidate path) or more than the limit (the walk path, which counted past it).
-        var matches = !search.All(char.IsAscii) ? (long?)null
+        // The index's candidates are the matches (IndexFindsExactly): counted already, when there are all of them (the
+        // candidate path) or more than the limit (the walk path, which counted past it).
+        var matches = !IndexFindsExactly(search) ? (long?)null
             : path == SearchPath.Candidates ? Math.Min(candidates, countLimit + 1)
             : candidates > countLimit ? countLimit + 1
             : null;
@@ -262,6 +269,29 @@ public sealed partial class UserRepository
             ? rows
             : await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken), matches);
     }
+
+    /// <summary>
+    /// Whether the index can be walked in the listing's order for this page: the users out of id order are few enough
+    /// to check each of them, and the cursor (if any) is a user in id order, so that the users older than it in the
+    /// listing are exactly those of smaller id. Otherwise (a bulk import among newer users, a cursor to a deleted or
+    /// moved user) the plans below list the page. Why: docs/performance.md#search-in-listing-order.
+    /// </summary>
+    private static async Task<bool> InListingOrderAsync(UnitOfWork unit, ListingCursor? cursor, CancellationToken cancellationToken)
+    {
+        var check = await unit.Connection.QuerySingleAsync<(long OutOfOrder, long CursorInOrder)>(new CommandDefinition(
+            SqliteDialect.ListingOrderCheck,
+            new { Limit = OutOfOrderLimit + 1, At = DbTime((cursor ?? EndOfTime).CreatedAt), (cursor ?? EndOfTime).Id },
+            unit.Transaction,
+            cancellationToken: cancellationToken));
+        return check.OutOfOrder <= OutOfOrderLimit && (cursor is null || check.CursorInOrder == 1);
+    }
+
+    // Each user out of id order is read and checked on every search page: ~1 µs each.
+    private const int OutOfOrderLimit = 1000;
+
+    // Usernames and emails are ASCII (the signup rules), and for an ASCII term the index's case-insensitive substring
+    // match is exactly the LIKE's, so the index's candidates are the matches.
+    private static bool IndexFindsExactly(string search) => search.All(char.IsAscii);
 
     private enum SearchPath
     {
