@@ -55,3 +55,31 @@ public sealed class ListingCacheBoundTests(ListingCacheBoundTests.Fixture app) :
         Assert.True(largest > Limit / 2, $"the cache never held more than {largest} bytes: the test did not reach the limit");
     }
 }
+
+/// <summary>A page kept for an older version of the users can never be asked for again, so it does not stay.</summary>
+public sealed class ListingCacheSupersededTests(AppFixture<SqliteEngine> app) : IClassFixture<AppFixture<SqliteEngine>>
+{
+    private static readonly DateTime Start = new(2025, 6, 1, 8, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task A_new_version_drops_the_pages_kept_for_the_old_one()
+    {
+        await app.Db.ImportUsersAsync(Enumerable.Range(0, 120)
+            .Select(i => new ImportedUser($"held{i:000}", $"held{i:000}@example.com", Start.AddMinutes(i))));
+        var store = app.Factory.Services.GetRequiredService<ListingCacheStore>();
+        var client = app.CreateClient();
+        var users = await app.Db.QueryAsync<User>("SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users");
+        foreach (var user in users.Take(5))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await HtmlPage.GetAsync(client, $"/users?before={ListingCursor.For(user)}")).Status);
+        }
+
+        Assert.Equal(5, store.Count);
+
+        await app.Db.ImportUsersAsync([new ImportedUser("newcomer", "newcomer@example.com", Start.AddDays(1))]);
+        var first = await HtmlPage.GetAsync(client, "/users");
+
+        Assert.Equal("newcomer", first.Texts(".user-list .username")[0]);
+        Assert.Equal(1, store.Count);
+    }
+}

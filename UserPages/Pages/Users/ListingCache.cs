@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using UserPages.Data;
 
 namespace UserPages.Pages.Users;
@@ -54,6 +55,7 @@ public sealed class ListingCachePolicy : IOutputCachePolicy
         context.AllowLocking = true;
         context.CacheVaryByRules.QueryKeys = "*";
         context.CacheVaryByRules.VaryByValues["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Tags.Add(ListingCacheStore.VersionTag(version));
         context.CacheVaryByRules.VaryByValues["minute"] = minute.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // A copy from a past minute can never be asked for again: it goes as soon as the minute is over.
         context.ResponseExpirationTimeSpan = TimeSpan.FromMinutes(1);
@@ -74,10 +76,22 @@ public sealed class ListingCachePolicy : IOutputCachePolicy
     }
 }
 
-/// <summary>The kept pages, in memory, within <see cref="ListingCacheOptions.SizeLimitBytes"/>.</summary>
+/// <summary>
+/// The kept pages, in memory, within <see cref="ListingCacheOptions.SizeLimitBytes"/>. Pages of a version older than
+/// the newest one kept can never be asked for again, so they are dropped as soon as a newer one is kept: under a stream
+/// of signups the store holds the current pages, not seconds of superseded ones.
+/// </summary>
 public sealed class ListingCacheStore(IOptions<ListingCacheOptions> options) : IOutputCacheStore, IDisposable
 {
+    private const string VersionTagPrefix = "users-version:";
+
     private readonly MemoryCache _pages = new(new MemoryCacheOptions { SizeLimit = options.Value.SizeLimitBytes, TrackStatistics = true });
+    private readonly Lock _newestLock = new();
+    private long _newestVersion = -1;
+    private CancellationTokenSource _newestPages = new();
+
+    /// <summary>The tag a page rendered for this version of the users is kept under.</summary>
+    public static string VersionTag(long version) => VersionTagPrefix + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Bytes held now; never more than the limit (MemoryCache refuses what would not fit, then compacts).</summary>
     public long SizeBytes => _pages.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0;
@@ -89,14 +103,41 @@ public sealed class ListingCacheStore(IOptions<ListingCacheOptions> options) : I
 
     public ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
     {
-        _pages.Set(key, value, new MemoryCacheEntryOptions { Size = value.Length + key.Length * sizeof(char), AbsoluteExpirationRelativeToNow = validFor });
+        var entry = new MemoryCacheEntryOptions { Size = value.Length + key.Length * sizeof(char), AbsoluteExpirationRelativeToNow = validFor };
+        if (tags?.FirstOrDefault(tag => tag.StartsWith(VersionTagPrefix, StringComparison.Ordinal)) is { } tag)
+        {
+            var version = long.Parse(tag.AsSpan(VersionTagPrefix.Length), System.Globalization.CultureInfo.InvariantCulture);
+            lock (_newestLock)
+            {
+                if (version < _newestVersion)
+                {
+                    return ValueTask.CompletedTask; // rendered by a request that read the version before a newer commit
+                }
+
+                if (version > _newestVersion)
+                {
+                    // Not disposed: a page being stored right now may still register on its token.
+                    _newestPages.Cancel();
+                    _newestPages = new CancellationTokenSource();
+                    _newestVersion = version;
+                }
+
+                entry.ExpirationTokens.Add(new CancellationChangeToken(_newestPages.Token));
+            }
+        }
+
+        _pages.Set(key, value, entry);
         return ValueTask.CompletedTask;
     }
 
     // Pages are never evicted by tag: a new version makes a new key.
     public ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    public void Dispose() => _pages.Dispose();
+    public void Dispose()
+    {
+        _pages.Dispose();
+        _newestPages.Dispose();
+    }
 }
 
 /// <summary>
