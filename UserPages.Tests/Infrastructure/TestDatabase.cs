@@ -29,6 +29,23 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private const string CountUsersContaining = "SELECT COUNT(*) FROM users WHERE lower(username) LIKE @pattern OR email LIKE @pattern";
 
+    // What a PostgreSQL session carries of its own, beyond what it was opened with: settings made by SET (but those the
+    // unit's own BEGIN sets for its transaction), advisory locks, channels listened to; and the plan cache mode the app
+    // opens its sessions with.
+    private const string ReadPostgresSession = """
+        SELECT pg_backend_pid() AS Pid,
+               (SELECT string_agg(name, ', ') FROM pg_settings
+                WHERE source = 'session' AND name NOT IN ('transaction_isolation', 'transaction_read_only', 'transaction_deferrable')) AS Settings,
+               (SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS AdvisoryLocks,
+               (SELECT string_agg(channel, ', ') FROM pg_listening_channels() AS channel) AS Channels,
+               current_setting('plan_cache_mode') AS PlanCacheMode
+        """;
+
+    private const string CountPostgresAdvisoryLocks = """
+        SELECT COUNT(*) FROM pg_locks
+        WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        """;
+
     // One statement per 200 rows keeps each well inside every engine's limit on parameters.
     private const int ImportBatch = 200;
 
@@ -199,6 +216,48 @@ public sealed class TestDatabase : IAsyncDisposable
         await unit.CommitAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>A statement of the test's own (a migration's DDL, say), committed in a write unit.</summary>
+    public async Task ExecuteCommittedAsync(string sql)
+    {
+        await using var unit = await Database.BeginWriteAsync(TestContext.Current.CancellationToken);
+        await unit.Connection.ExecuteAsync(sql, transaction: unit.Transaction);
+        await unit.CommitAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Advisory locks held by any session on this PostgreSQL database.</summary>
+    public Task<long> CountAdvisoryLocksAsync() => ScalarAsync<long>(CountPostgresAdvisoryLocks);
+
+    /// <summary>
+    /// What each of this PostgreSQL database's pooled sessions carries: as many units of work as the pool holds at most,
+    /// open all at once, so every session the pool kept is among them.
+    /// </summary>
+    public async Task<IReadOnlyList<PostgresSession>> ReadPooledSessionsAsync()
+    {
+        var units = new List<UnitOfWork>();
+        try
+        {
+            for (var i = 0; i < new NpgsqlConnectionStringBuilder(Database.ConnectionString).MaxPoolSize; i++)
+            {
+                units.Add(await Database.BeginReadAsync(TestContext.Current.CancellationToken));
+            }
+
+            var sessions = new List<PostgresSession>();
+            foreach (var unit in units)
+            {
+                sessions.Add(await unit.Connection.QuerySingleAsync<PostgresSession>(ReadPostgresSession, transaction: unit.Transaction));
+            }
+
+            return sessions;
+        }
+        finally
+        {
+            foreach (var unit in units)
+            {
+                await unit.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>Inserts users with their own join dates, committed.</summary>
     public async Task ImportUsersAsync(IEnumerable<ImportedUser> users)
     {
@@ -275,3 +334,8 @@ public sealed class TestDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>What a PostgreSQL session carries of its own (see <see cref="TestDatabase.ReadPooledSessionsAsync"/>).</summary>
+/// <param name="Settings">The settings made by SET, comma-separated; null when there are none.</param>
+/// <param name="Channels">The channels listened to, comma-separated; null when there are none.</param>
+public sealed record PostgresSession(int Pid, string? Settings, long AdvisoryLocks, string? Channels, string PlanCacheMode);

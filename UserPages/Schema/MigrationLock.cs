@@ -35,8 +35,8 @@ public static class MigrationLock
         database.Provider switch
         {
             DatabaseProvider.Sqlite => AcquireFileAsync(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource + ".migrate.lock", timeout, cancellationToken),
-            DatabaseProvider.Postgres => AcquirePostgresAsync(database.ConnectionString, timeout, cancellationToken),
-            _ => AcquireMySqlAsync(database.ConnectionString, timeout, cancellationToken),
+            DatabaseProvider.Postgres => AcquirePostgresAsync(database.UnpooledConnectionString, timeout, cancellationToken),
+            _ => AcquireMySqlAsync(database.UnpooledConnectionString, timeout, cancellationToken),
         };
 
     private static async Task<IAsyncDisposable> AcquireFileAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
@@ -62,10 +62,10 @@ public static class MigrationLock
     }
 
     // The locks on the servers live as long as the session; a pooled connection would keep the session (and the lock)
-    // after dispose, so these connections are never pooled.
+    // after dispose, so these connections are never pooled (PooledSessionTests).
     private static Task<IAsyncDisposable> AcquirePostgresAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken) =>
         HoldOnSessionAsync(
-            new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString),
+            new NpgsqlConnection(connectionString),
             async connection =>
             {
                 var deadline = DateTime.UtcNow + timeout;
@@ -85,7 +85,7 @@ public static class MigrationLock
 
     private static Task<IAsyncDisposable> AcquireMySqlAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken) =>
         HoldOnSessionAsync(
-            new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString),
+            new MySqlConnection(connectionString),
             async connection => await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 WaitForMySqlLock, new { Seconds = (int)Math.Ceiling(timeout.TotalSeconds) }, cancellationToken: cancellationToken)) == 1,
             cancellationToken);

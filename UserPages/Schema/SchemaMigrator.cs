@@ -59,7 +59,7 @@ public sealed class SchemaMigrator(Database database, Assembly migrations, TimeS
         }
 
         await using var migrationLock = await MigrationLock.AcquireAsync(database, lockTimeout, cancellationToken);
-        using var runner = CreateRunner(database.ConnectionString);
+        using var runner = CreateRunner(database.UnpooledConnectionString);
         var pending = Read(runner).Pending;
         runner.GetRequiredService<IMigrationRunner>().MigrateUp();
         return new MigrationRun(pending, Read(runner).CurrentVersion);
@@ -69,7 +69,7 @@ public sealed class SchemaMigrator(Database database, Assembly migrations, TimeS
     public async Task<MigrationRun> DownAsync(long version, CancellationToken cancellationToken)
     {
         await using var migrationLock = await MigrationLock.AcquireAsync(database, lockTimeout, cancellationToken);
-        using var runner = CreateRunner(database.ConnectionString);
+        using var runner = CreateRunner(database.UnpooledConnectionString);
         var status = Read(runner);
         var known = runner.GetRequiredService<IMigrationInformationLoader>().LoadMigrations();
         if (version != 0 && !known.ContainsKey(version))
@@ -119,7 +119,7 @@ public sealed class SchemaMigrator(Database database, Assembly migrations, TimeS
     {
         if (database.Provider != DatabaseProvider.Sqlite)
         {
-            return database.ConnectionString;
+            return database.UnpooledConnectionString;
         }
 
         var builder = new SqliteConnectionStringBuilder(database.ConnectionString) { Mode = SqliteOpenMode.ReadOnly };

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Data;
+
+/// <summary>
+/// PostgreSQL's pooled sessions go back to the pool as they are, with no DISCARD ALL, and keep their prepared
+/// statements (Database's pool defaults). That is safe only while no pooled session carries state of its own, and a
+/// prepared statement must survive a migration beside the running app.
+/// </summary>
+public sealed class PooledSessionTests(AppFixture<PostgresEngine> app) : IClassFixture<AppFixture<PostgresEngine>>
+{
+    [Fact]
+    public async Task The_migrate_lock_ends_with_its_session_and_is_never_left_in_the_pool()
+    {
+        await using (await app.Db.HoldMigrationLockAsync())
+        {
+            Assert.Equal(1, await app.Db.CountAdvisoryLocksAsync());
+        }
+
+        // A migrate run takes it and lets it go too.
+        await app.Db.Migrator.UpAsync(TestContext.Current.CancellationToken);
+
+        // The server ends a closed session a moment after the close returns: not a measurement, a bound on the wait.
+        var waited = Stopwatch.StartNew();
+        while (await app.Db.CountAdvisoryLocksAsync() > 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "The migrate lock outlived its session.");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.All(await app.Db.ReadPooledSessionsAsync(), session => Assert.Equal(0, session.AdvisoryLocks));
+    }
+
+    [Fact]
+    public async Task After_every_kind_of_request_and_a_migrate_the_pooled_sessions_carry_nothing_of_their_own()
+    {
+        var client = app.CreateClient();
+        var name = SignupClient.UniqueName("session");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
+        var id = (await app.Db.FindUserAsync(name))!.Id;
+        foreach (var path in new[] { "/users", "/users?q=session", $"/users/{id}", "/users/new", "/healthz" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path, TestContext.Current.CancellationToken)).StatusCode);
+        }
+
+        await app.Db.Migrator.DownAsync(TestDatabase.LatestVersion - 1, TestContext.Current.CancellationToken);
+        await app.Db.Migrator.UpAsync(TestContext.Current.CancellationToken);
+
+        var sessions = await app.Db.ReadPooledSessionsAsync();
+
+        Assert.Equal(sessions.Count, sessions.Select(session => session.Pid).Distinct().Count());
+        Assert.All(sessions, session =>
+        {
+            Assert.Null(session.Settings);
+            Assert.Equal(0, session.AdvisoryLocks);
+            Assert.Null(session.Channels);
+            Assert.Equal("force_custom_plan", session.PlanCacheMode);
+        });
+    }
+
+    [Fact]
+    public async Task A_migration_that_changes_a_column_a_prepared_statement_returns_costs_one_503_and_never_a_500()
+    {
+        var client = app.CreateClient();
+        var name = SignupClient.UniqueName("prepared");
+        await app.Db.ImportUsersAsync([new(name, $"{name}@example.com", DateTime.UtcNow)]);
+        var id = (await app.Db.FindUserAsync(name))!.Id;
+
+        // One session (the pool emptied, then one request at a time), on which the user's page's statement is prepared
+        // once it has run five times.
+        app.Db.Database.ClearPool();
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/users/{id}", TestContext.Current.CancellationToken)).StatusCode);
+        }
+
+        await app.Db.ExecuteCommittedAsync("ALTER TABLE users ALTER COLUMN username TYPE varchar(41)");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await client.GetAsync($"/users/{id}", TestContext.Current.CancellationToken)).StatusCode);
+        }
+
+        // The first finds its statement's plan stale ("cached plan must not change result type"): a 503, as for any
+        // passing database fault, and the pool is cleared, so every page after it is served afresh.
+        Assert.Equal(
+            [HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK],
+            statuses);
+    }
+}
