@@ -278,9 +278,10 @@ public sealed partial class UserRepository
     /// </summary>
     private static async Task<bool> InListingOrderAsync(UnitOfWork unit, ListingCursor? cursor, CancellationToken cancellationToken)
     {
+        var from = cursor ?? EndOfTime;
         var check = await unit.Connection.QuerySingleAsync<(long OutOfOrder, long CursorInOrder)>(new CommandDefinition(
             SqliteDialect.ListingOrderCheck,
-            new { Limit = OutOfOrderLimit + 1, At = DbTime((cursor ?? EndOfTime).CreatedAt), (cursor ?? EndOfTime).Id },
+            new { Limit = OutOfOrderLimit + 1, At = DbTime(from.CreatedAt), from.Id },
             unit.Transaction,
             cancellationToken: cancellationToken));
         return check.OutOfOrder <= OutOfOrderLimit && (cursor is null || check.CursorInOrder == 1);
