@@ -76,7 +76,7 @@ public sealed class PooledSessionTests(AppFixture<PostgresEngine> app) : IClassF
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/users/{id}", TestContext.Current.CancellationToken)).StatusCode);
         }
 
-        await app.Db.ExecuteCommittedAsync("ALTER TABLE users ALTER COLUMN username TYPE varchar(41)");
+        await app.Db.RunScriptAsync("ALTER TABLE users ALTER COLUMN username TYPE varchar(41)");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)

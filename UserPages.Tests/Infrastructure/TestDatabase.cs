@@ -216,14 +216,6 @@ public sealed class TestDatabase : IAsyncDisposable
         await unit.CommitAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>A statement of the test's own (a migration's DDL, say), committed in a write unit.</summary>
-    public async Task ExecuteCommittedAsync(string sql)
-    {
-        await using var unit = await Database.BeginWriteAsync(TestContext.Current.CancellationToken);
-        await unit.Connection.ExecuteAsync(sql, transaction: unit.Transaction);
-        await unit.CommitAsync(TestContext.Current.CancellationToken);
-    }
-
     /// <summary>Advisory locks held by any session on this PostgreSQL database.</summary>
     public Task<long> CountAdvisoryLocksAsync() => ScalarAsync<long>(CountPostgresAdvisoryLocks);
 
