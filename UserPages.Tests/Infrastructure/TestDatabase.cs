@@ -23,6 +23,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private const string SelectUsernamesAndEmails = "SELECT username, email FROM users";
 
+    private const string SelectUsers = "SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users";
+
     private const string CreateSchemaChange = "CREATE TABLE schema_change (id INTEGER)";
 
     private const string DropSchemaChange = "DROP TABLE schema_change";
@@ -285,6 +287,9 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Every stored user: username → email.</summary>
     public async Task<Dictionary<string, string>> ReadEmailsByUsernameAsync() =>
         (await QueryAsync<(string Username, string Email)>(SelectUsernamesAndEmails)).ToDictionary(row => row.Username, row => row.Email);
+
+    /// <summary>Every stored user, in no particular order.</summary>
+    public Task<List<User>> ReadUsersAsync() => QueryAsync<User>(SelectUsers);
 
     /// <summary>Rows of a query of the test's own, read in a unit of work.</summary>
     public async Task<List<T>> QueryAsync<T>(string sql)

@@ -283,7 +283,7 @@ public abstract class HostileInputTests<TEngine>(AppFixture<TEngine> app) : ICla
             Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
         }
 
-        var rows = await app.Db.QueryAsync<User>("SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users");
+        var rows = await app.Db.ReadUsersAsync();
         var middle = rows.OrderBy(row => (row.CreatedAt, row.Id)).ElementAt(rows.Count / 2);
         var microsecond = TimeSpan.TicksPerMillisecond / 1000;
         foreach (var (ticks, id) in new[]

@@ -28,7 +28,7 @@ public sealed class ListingCacheBoundTests(ListingCacheBoundTests.Fixture app) :
     {
         var store = app.Factory.Services.GetRequiredService<ListingCacheStore>();
         var client = app.CreateClient();
-        var users = await app.Db.QueryAsync<User>("SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users");
+        var users = await app.Db.ReadUsersAsync();
         Assert.Equal(Seeded, users.Count);
 
         // Searches are never kept, however many there are.
@@ -68,7 +68,7 @@ public sealed class ListingCacheSupersededTests(AppFixture<SqliteEngine> app) : 
             .Select(i => new ImportedUser($"held{i:000}", $"held{i:000}@example.com", Start.AddMinutes(i))));
         var store = app.Factory.Services.GetRequiredService<ListingCacheStore>();
         var client = app.CreateClient();
-        var users = await app.Db.QueryAsync<User>("SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users");
+        var users = await app.Db.ReadUsersAsync();
         foreach (var user in users.Take(5))
         {
             Assert.Equal(System.Net.HttpStatusCode.OK, (await HtmlPage.GetAsync(client, $"/users?before={ListingCursor.For(user)}")).Status);

@@ -37,38 +37,16 @@ public abstract class ListingTiesTests<TEngine>(ListingTiesTests<TEngine>.Fixtur
     public async Task Walking_older_to_the_end_and_newer_back_shows_every_user_once_in_order(string? search)
     {
         var client = app.CreateClient();
-        var everyone = await app.Db.QueryAsync<User>("SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users");
+        var everyone = await app.Db.ReadUsersAsync();
         var expected = everyone.Where(user => search is null || user.Username.Contains(search, StringComparison.Ordinal))
             .OrderByDescending(user => (user.CreatedAt, user.Id)).Select(user => user.Username).ToList();
         Assert.Equal(Tied, everyone.Count(user => user.CreatedAt == Fixture.Instant));
 
-        var pages = new List<IReadOnlyList<string>>();
-        var page = await HtmlPage.GetAsync(client, search is null ? "/users" : $"/users?q={search}");
-        while (true)
-        {
-            Assert.Equal(HttpStatusCode.OK, page.Status);
-            pages.Add(page.Texts(".user-list .username"));
-            if (page.Document.QuerySelector("a[rel=next]")?.GetAttribute("href") is not { } older)
-            {
-                break;
-            }
-
-            page = await HtmlPage.GetAsync(client, older);
-        }
+        // Newer from the last page retraces the same pages, back to the first, which has no Newer link.
+        var pages = await ListingWalk.OlderToTheEndAndBackAsync(client, search is null ? "/users" : $"/users?q={search}");
 
         Assert.Equal(expected, pages.SelectMany(names => names));
         Assert.True(pages.Count >= 2, "The walk must cross a page boundary inside the tied group.");
-
-        // Newer from the last page retraces the same pages, back to the first, which has no Newer link.
-        for (var back = pages.Count - 2; back >= 0; back--)
-        {
-            var newer = page.Document.QuerySelector("a[rel=prev]")?.GetAttribute("href");
-            Assert.NotNull(newer);
-            page = await HtmlPage.GetAsync(client, newer);
-            Assert.Equal(pages[back], page.Texts(".user-list .username"));
-        }
-
-        Assert.Null(page.Document.QuerySelector("a[rel=prev]"));
     }
 }
 

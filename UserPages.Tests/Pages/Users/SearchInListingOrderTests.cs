@@ -53,39 +53,23 @@ public sealed class SearchInListingOrderTests(AppFixture<SqliteEngine> app) : IC
         foreach (var term in Terms)
         {
             var expected = await MatchesNewestFirstAsync(app.Db, term);
-            var pages = new List<IReadOnlyList<string>>();
-            var page = await HtmlPage.GetAsync(client, $"/users?q={term}");
+            var first = await HtmlPage.GetAsync(client, $"/users?q={term}");
             Assert.Equal(expected.Count switch
             {
                 0 => $"No users match “{term}”.",
                 1 => "1 user matches.",
                 > ListingModel.MatchCountLimit => $"More than {ListingModel.MatchCountLimit:N0} users match.",
                 _ => $"{expected.Count:N0} users match.",
-            }, page.Text("#user-count"));
-            while (true)
-            {
-                Assert.Equal(HttpStatusCode.OK, page.Status);
-                pages.Add(page.Texts(".user-list .username"));
-                if (page.Document.QuerySelector("a[rel=next]")?.GetAttribute("href") is not { } older)
-                {
-                    break;
-                }
+            }, first.Text("#user-count"));
 
-                page = await HtmlPage.GetAsync(client, older);
-            }
-
+            var pages = await ListingWalk.OlderToTheEndAndBackAsync(client, $"/users?q={term}");
             Assert.Equal(expected.Select(user => user.Username), pages.SelectMany(names => names));
-            for (var back = pages.Count - 2; back >= 0; back--)
-            {
-                page = await HtmlPage.GetAsync(client, page.Document.QuerySelector("a[rel=prev]")!.GetAttribute("href")!);
-                Assert.Equal(pages[back], page.Texts(".user-list .username"));
-            }
         }
     }
 
     /// <summary>The reference: every user whose username (in any case) or email contains the term, in listing order.</summary>
     internal static async Task<List<User>> MatchesNewestFirstAsync(TestDatabase db, string term) =>
-        [.. (await db.QueryAsync<User>("SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt FROM users"))
+        [.. (await db.ReadUsersAsync())
             .Where(user => user.Username.Contains(term, StringComparison.OrdinalIgnoreCase) || user.Email.Contains(term, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(user => (user.CreatedAt, user.Id))];
 
@@ -102,19 +86,20 @@ public sealed class SearchInListingOrderTests(AppFixture<SqliteEngine> app) : IC
 /// A search's "Older" link names a user; when that user's join time changes or the user is deleted before the link is
 /// followed, the page still lists exactly the matches older than the link's position.
 /// </summary>
-public sealed class SearchCursorMovedTests(AppFixture<SqliteEngine> app) : IClassFixture<AppFixture<SqliteEngine>>
+public sealed class SearchCursorMovedTests(SearchCursorMovedTests.Fixture app) : IClassFixture<SearchCursorMovedTests.Fixture>
 {
+    /// <summary>300 users in id order, a third of them named "hopper".</summary>
+    public sealed class Fixture(TestServers servers) : AppFixture<SqliteEngine>(servers)
+    {
+        protected override Task OnMigratedAsync() => Db.ImportUsersAsync(SearchInListingOrderTests.Users("in", 0, 300, minutesApart: 10));
+    }
+
     [Theory]
     [InlineData("UPDATE users SET created_at = '2030-01-01 00:00:00' WHERE id = {0}")]
     [InlineData("UPDATE users SET created_at = '2020-01-01 00:00:00' WHERE id = {0}")]
     [InlineData("DELETE FROM users WHERE id = {0}")]
     public async Task An_older_link_whose_user_moved_or_left_still_lists_the_users_older_than_it(string change)
     {
-        if (await app.Db.ScalarAsync<long>("SELECT COUNT(*) FROM users") == 0)
-        {
-            await app.Db.ImportUsersAsync(SearchInListingOrderTests.Users("in", 0, 300, minutesApart: 10));
-        }
-
         var client = app.CreateClient();
         var first = await HtmlPage.GetAsync(client, "/users?q=hopper");
         var older = first.Document.QuerySelector("a[rel=next]")?.GetAttribute("href");
@@ -134,11 +119,6 @@ public sealed class SearchCursorMovedTests(AppFixture<SqliteEngine> app) : IClas
     [Fact]
     public async Task A_hand_made_cursor_pairing_a_late_join_time_with_a_small_id_lists_every_match_older_than_it()
     {
-        if (await app.Db.ScalarAsync<long>("SELECT COUNT(*) FROM users") == 0)
-        {
-            await app.Db.ImportUsersAsync(SearchInListingOrderTests.Users("in", 0, 300, minutesApart: 10));
-        }
-
         var everyone = await SearchInListingOrderTests.MatchesNewestFirstAsync(app.Db, "hopper");
         var cursor = new ListingCursor(everyone[0].CreatedAt, everyone.Min(user => user.Id) + 1);
 
