@@ -7,15 +7,12 @@ using Npgsql;
 
 namespace UserPages.Data;
 
-/// <summary>
-/// What the listing asks for: an optional search, at most one cursor, a page size, and how far a search's matches
-/// are counted (<see cref="ListingPage.Matches"/>).
-/// </summary>
-public sealed record ListingQuery(string? Search, ListingCursor? Before, ListingCursor? After, int PageSize, int MatchCountLimit);
+/// <summary>What the listing asks for: an optional search, at most one cursor, and a page size.</summary>
+public sealed record ListingQuery(string? Search, ListingCursor? Before, ListingCursor? After, int PageSize);
 
 /// <summary>
 /// One page of the listing, newest first, with the cursors of the neighbouring pages if there are any, and for a
-/// search the users it matches, counted up to the query's limit + 1 (null for the plain listing).
+/// search the users it matches, counted up to one more than a page (null for the plain listing).
 /// </summary>
 public sealed record ListingPage(IReadOnlyList<User> Users, ListingCursor? Older, ListingCursor? Newer, long? Matches = null);
 
@@ -167,16 +164,13 @@ public sealed partial class UserRepository
     public Task<long> VersionAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(UsersVersion, transaction: unit.Transaction, cancellationToken: cancellationToken));
 
-    /// <summary>
-    /// The users a search matches, counted up to <paramref name="limit"/> + 1: enough to say "more than limit" without
-    /// visiting every match of a common term.
-    /// </summary>
+    /// <summary>The users a search matches, counted up to <paramref name="limit"/>.</summary>
     private static Task<long> CountMatchesAsync(UnitOfWork unit, string search, int limit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
             !UsesSearchIndex(unit, search) ? CountMatches
                 : IndexFindsExactly(search) ? SqliteDialect.CountCandidates
                 : SqliteDialect.CountMatches,
-            new { Pattern = ContainsPattern(search), Match = SearchIndexMatch(unit, search), Limit = limit + 1 },
+            new { Pattern = ContainsPattern(search), Match = SearchIndexMatch(unit, search), Limit = limit },
             unit.Transaction,
             cancellationToken: cancellationToken));
 
@@ -194,9 +188,9 @@ public sealed partial class UserRepository
             Match = SearchIndexMatch(unit, query.Search),
         });
 
-        var (rows, counted) = query.Search is null
-            ? (await QueryAsync(unit, cursor is null ? ListNewest : newer ? ListNewer : ListOlder, parameters, cancellationToken), null)
-            : await SearchAsync(unit, query.Search, query.PageSize, query.MatchCountLimit, cursor, newer, parameters, cancellationToken);
+        var rows = query.Search is null
+            ? await QueryAsync(unit, cursor is null ? ListNewest : newer ? ListNewer : ListOlder, parameters, cancellationToken)
+            : await SearchAsync(unit, query.Search, query.PageSize, cursor, newer, parameters, cancellationToken);
 
         var more = rows.Count > query.PageSize;
         if (more)
@@ -218,40 +212,35 @@ public sealed partial class UserRepository
             return page;
         }
 
-        // A search whose matches all fit on one page has counted them already; a rare term is not looked up twice.
+        // Counted only as far as one more than a page: this page's extra row proves that many, and a first page without
+        // one holds them all, so only a later, last page asks. Counting further was most of a common term's search at
+        // 1M users (docs/performance.md#the-count-stops-at-a-page).
         return page with
         {
-            Matches = counted ?? (page is { Older: null, Newer: null } ? rows.Count
-                : await CountMatchesAsync(unit, query.Search, query.MatchCountLimit, cancellationToken)),
+            Matches = more ? query.PageSize + 1
+                : cursor is null ? rows.Count
+                : await CountMatchesAsync(unit, query.Search, query.PageSize + 1, cancellationToken),
         };
     }
 
-    /// <summary>A page of a search, and its matches counted up to <paramref name="countLimit"/> + 1 when the search index counted them on the way.</summary>
-    private async Task<(List<User> Rows, long? Matches)> SearchAsync(
-        UnitOfWork unit, string search, int pageSize, int countLimit, ListingCursor? cursor, bool newer, DynamicParameters parameters,
-        CancellationToken cancellationToken)
+    /// <summary>A page of a search, with one row more than the page if there is one.</summary>
+    private async Task<List<User>> SearchAsync(
+        UnitOfWork unit, string search, int pageSize, ListingCursor? cursor, bool newer, DynamicParameters parameters, CancellationToken cancellationToken)
     {
         if (UsesSearchIndex(unit, search) && await InListingOrderAsync(unit, cursor, cancellationToken))
         {
-            return (await QueryAsync(unit, newer ? SqliteDialect.InOrderNewer : SqliteDialect.InOrderOlder, parameters, cancellationToken), null);
+            return await QueryAsync(unit, newer ? SqliteDialect.InOrderNewer : SqliteDialect.InOrderOlder, parameters, cancellationToken);
         }
 
-        var (path, walkLength, candidates) = await ChooseSearchPathAsync(unit, search, pageSize, cancellationToken);
-
-        // The index's candidates are the matches (IndexFindsExactly): counted already, when there are all of them (the
-        // candidate path) or more than the limit (the walk path, which counted past it).
-        var matches = !IndexFindsExactly(search) ? (long?)null
-            : path == SearchPath.Candidates ? Math.Min(candidates, countLimit + 1)
-            : candidates > countLimit ? countLimit + 1
-            : null;
+        var (path, walkLength) = await ChooseSearchPathAsync(unit, search, pageSize, cancellationToken);
         if (path == SearchPath.Candidates)
         {
-            return (await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken), matches);
+            return await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken);
         }
 
         if (path == SearchPath.Filter)
         {
-            return (await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken), null);
+            return await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken);
         }
 
         // The walk stops at a full page, or where it gives up; past that point the candidates list the page instead.
@@ -260,14 +249,14 @@ public sealed partial class UserRepository
             newer ? SqliteDialect.WalkLimitNewer : SqliteDialect.WalkLimitOlder, parameters, unit.Transaction, cancellationToken: cancellationToken));
         if (floor is null)
         {
-            return (await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken), matches);
+            return await QueryAsync(unit, newer ? SearchNewer : SearchOlder, parameters, cancellationToken);
         }
 
         parameters.Add("Floor", floor);
         var rows = await QueryAsync(unit, newer ? SqliteDialect.WalkNewer : SqliteDialect.WalkOlder, parameters, cancellationToken);
-        return (rows.Count > pageSize
+        return rows.Count > pageSize
             ? rows
-            : await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken), matches);
+            : await QueryAsync(unit, newer ? SqliteDialect.CandidatesNewer : SqliteDialect.CandidatesOlder, parameters, cancellationToken);
     }
 
     /// <summary>
@@ -310,12 +299,12 @@ public sealed partial class UserRepository
     /// How a search is listed: a rare term from its candidates, a common one by a walk of at most twice the candidate
     /// limit. Why, with the measurements: docs/performance.md#how-a-search-is-listed.
     /// </summary>
-    private async Task<(SearchPath Path, int WalkLength, long Candidates)> ChooseSearchPathAsync(
+    private async Task<(SearchPath Path, int WalkLength)> ChooseSearchPathAsync(
         UnitOfWork unit, string search, int pageSize, CancellationToken cancellationToken)
     {
         if (!UsesSearchIndex(unit, search))
         {
-            return (SearchPath.Filter, 0, 0);
+            return (SearchPath.Filter, 0);
         }
 
         var limit = (int)Math.Sqrt((pageSize + 1.0) * await CountAsync(unit, cancellationToken));
@@ -324,7 +313,7 @@ public sealed partial class UserRepository
             new { Match = SqliteDialect.MatchQuery(search), Limit = limit + 1 },
             unit.Transaction,
             cancellationToken: cancellationToken));
-        return candidates <= limit ? (SearchPath.Candidates, 0, candidates) : (SearchPath.Walk, 2 * limit, candidates);
+        return candidates <= limit ? (SearchPath.Candidates, 0) : (SearchPath.Walk, 2 * limit);
     }
 
     // PostgreSQL's pg_trgm indexes serve LIKE by themselves and MariaDB has none; SQLite's FTS5 index is asked

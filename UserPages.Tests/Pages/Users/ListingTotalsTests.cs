@@ -63,15 +63,36 @@ public abstract class ListingTotalsTests<TEngine>(ListingTotalsTests<TEngine>.Fi
     }
 
     [Fact]
-    public async Task Search_over_several_pages_below_the_limit_counts_exactly_on_every_page()
+    public async Task Search_over_several_pages_says_more_than_a_page_on_every_page()
     {
         var client = app.CreateClient();
         var first = await HtmlPage.GetAsync(client, "/users?q=ROWD59");
         var second = await HtmlPage.GetAsync(client, first.Document.QuerySelector("a[rel=next]")!.GetAttribute("href")!);
 
-        Assert.Equal("100 users match.", first.Text("#user-count"));
-        Assert.Equal("100 users match.", second.Text("#user-count"));
+        Assert.Equal($"More than {MatchCountLimit} users match.", first.Text("#user-count"));
+        Assert.Equal($"More than {MatchCountLimit} users match.", second.Text("#user-count"));
         Assert.Equal(Enumerable.Range(5900, 100).Reverse().Select(i => $"crowd{i:0000}"), first.Texts(".user-list .username").Concat(second.Texts(".user-list .username")));
+    }
+
+    [Fact]
+    public async Task A_later_last_page_counts_the_matches_left_exactly()
+    {
+        // Letters outside hex again; 60 matches, so the second page holds the last 10.
+        var joined = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        await app.Db.ImportUsersAsync(Enumerable.Range(0, 60).Select(i => new ImportedUser($"lastpg{i:00}", $"lastpg{i:00}@example.com", joined.AddMinutes(i))));
+        var client = app.CreateClient();
+        var first = await HtmlPage.GetAsync(client, "/users?q=lastpg");
+        var olderLink = first.Document.QuerySelector("a[rel=next]")!.GetAttribute("href")!;
+
+        var second = await HtmlPage.GetAsync(client, olderLink);
+        Assert.Equal($"More than {MatchCountLimit} users match.", second.Text("#user-count"));
+        Assert.Equal(Enumerable.Range(0, 10).Reverse().Select(i => $"lastpg{i:00}"), second.Texts(".user-list .username"));
+
+        // The first page's users are gone: the same later page now holds every match, and says how many.
+        await app.Db.RunScriptAsync("DELETE FROM users WHERE username LIKE 'lastpg%' AND username >= 'lastpg10'");
+        var afterDelete = await HtmlPage.GetAsync(client, olderLink);
+        Assert.Equal("10 users match.", afterDelete.Text("#user-count"));
+        Assert.Equal(second.Texts(".user-list .username"), afterDelete.Texts(".user-list .username"));
     }
 
     [Fact]
