@@ -32,6 +32,7 @@ builder.Services.AddRazorPages()
     .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
     .AddRazorPagesOptions(options => options.Conventions.Add(new HandledMethodsOnly()))
     .AddViewOptions(options => options.HtmlHelperOptions.ClientValidationEnabled = false);
+builder.Services.AddCacheFriendlyTempData();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 builder.Services.AddFriendlyErrors();
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
@@ -39,7 +40,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabaseHealth();
 builder.Services.AddListingCache(builder.Configuration);
 builder.Services.AddTelemetry(builder.Configuration);
-builder.Services.AddHostedService<SignupWriterService>();
+builder.Services.AddSingleton<SignupWriter>().AddHostedService(services => services.GetRequiredService<SignupWriter>());
 
 var app = builder.Build();
 
@@ -67,7 +68,7 @@ if (app.Configuration["Bench:StaticFolder"] is { Length: > 0 } benchFolder)
 app.UseRouting();
 app.UseRateLimiter();
 // After the rate limiter, so a limited client's form is not read for nothing.
-app.UseRequestTextCheck();
+app.UseMalformedRequestRefusal();
 // After the check, so an address it refuses is never answered from a kept page.
 app.UseOutputCache();
 

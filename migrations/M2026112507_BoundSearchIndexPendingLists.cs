@@ -4,9 +4,8 @@ namespace UserPages.Migrations;
 
 /// <summary>
 /// PostgreSQL only: caps the pending list of the two trigram search indexes at 64 kB instead of 4 MB, so a search
-/// never scans thousands of unmerged signups. Measured at 100,000 users (docs/performance.md): a no-match search cost
-/// the server ~5.8 ms of CPU with a full 4 MB list and ~0.4 ms with a 64 kB one, while a signup costs the same
-/// (~210 µs); turning the list off instead (fastupdate = off) made each signup cost ~340 µs.
+/// never scans thousands of unmerged signups; signups cost the same, and turning the list off instead (fastupdate = off)
+/// made each cost more (docs/performance.md#postgresqls-trigram-indexes-a-64-kb-pending-list).
 /// </summary>
 [Migration(2026112507, "Bound search index pending lists")]
 public sealed class BoundSearchIndexPendingLists : Migration

@@ -6,8 +6,8 @@ namespace UserPages.Migrations;
 /// Gives the one-row <c>user_count</c> table a key, and every statement that reads or updates it looks it up by that
 /// key. On PostgreSQL an update leaves the old row version behind, and a bulk load in one transaction (the seed command:
 /// two updates per 20-row statement) leaves thousands of them; vacuuming frees them but the file keeps its size, and a
-/// lookup without a key scanned all of it on every listing request and every signup (541 pages, 0.65 ms a read, after
-/// seeding a million users; docs/performance.md#postgresql-with-the-listing-kept).
+/// lookup without a key scanned all of it on every listing request and every signup
+/// (docs/performance.md#postgresql-with-the-listing-kept).
 /// </summary>
 [Migration(2026112902, "Key the user count")]
 public sealed class KeyTheUserCount : Migration

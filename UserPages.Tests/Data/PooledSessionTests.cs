@@ -45,7 +45,7 @@ public sealed class PooledSessionTests(AppFixture<PostgresEngine> app) : IClassF
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path, TestContext.Current.CancellationToken)).StatusCode);
         }
 
-        await app.Db.Migrator.DownAsync(TestDatabase.LatestVersion - 1, TestContext.Current.CancellationToken);
+        await app.Db.Migrator.DownAsync(TestDatabase.VersionBeforeLatest, TestContext.Current.CancellationToken);
         await app.Db.Migrator.UpAsync(TestContext.Current.CancellationToken);
 
         var sessions = await app.Db.ReadPooledSessionsAsync();

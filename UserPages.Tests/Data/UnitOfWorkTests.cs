@@ -56,7 +56,7 @@ public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IC
     }
 
     [Fact]
-    public async Task Duplicate_inside_a_unit_reports_the_field_and_rolls_back_earlier_inserts()
+    public async Task Duplicate_inside_a_unit_reports_the_field_and_an_uncommitted_unit_rolls_back_earlier_inserts()
     {
         var existing = SignupClient.UniqueName("Taken");
         await InsertCommittedAsync(existing);
@@ -68,12 +68,34 @@ public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IC
 
             var clash = await Db.Users.AddAsync(unit, new NewUser(existing.ToLowerInvariant(), $"new-{existing}@example.com"), default);
             Assert.Equal(UserField.Username, clash.Conflict);
-
-            var emailClash = await Record.ExceptionAsync(() => unit.CommitAsync(default));
-            Assert.IsType<InvalidOperationException>(emailClash);
         }
 
         Assert.Null(await Db.FindUserAsync(first));
+    }
+
+    [Fact]
+    public async Task Rolling_back_to_a_savepoint_before_a_duplicate_lets_the_unit_commit_what_came_before_on_every_engine()
+    {
+        var existing = SignupClient.UniqueName("Taken");
+        await InsertCommittedAsync(existing);
+        var first = SignupClient.UniqueName("first");
+        var after = SignupClient.UniqueName("after");
+
+        await using (var unit = await Db.Database.BeginWriteAsync(default))
+        {
+            Assert.True((await Db.Users.AddAsync(unit, new NewUser(first, $"{first}@example.com"), default)).Added);
+            await unit.SavepointAsync("clash", default);
+            var clash = await Db.Users.AddAsync(unit, new NewUser(existing.ToUpperInvariant(), $"new-{existing}@example.com"), default);
+            Assert.Equal(UserField.Username, clash.Conflict);
+            await unit.RollbackToSavepointAsync("clash", default);
+            await unit.ReleaseSavepointAsync("clash", default);
+            Assert.True((await Db.Users.AddAsync(unit, new NewUser(after, $"{after}@example.com"), default)).Added);
+            await unit.CommitAsync(default);
+        }
+
+        Assert.NotNull(await Db.FindUserAsync(first));
+        Assert.NotNull(await Db.FindUserAsync(after));
+        Assert.Equal(0, await Db.CountUsersAsync($"new-{existing}"));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class SecurityHeadersTests(AppFixture<SqliteEngine> app) : IClassF
 
         foreach (var (method, url, status) in new[]
         {
-            ("GET", "/users", HttpStatusCode.OK), ("GET", "/", HttpStatusCode.Redirect), ("GET", "/users?x=%00", HttpStatusCode.BadRequest),
+            ("GET", "/users", HttpStatusCode.OK), ("GET", "/", HttpStatusCode.Redirect), ("GET", "/users?%00=1", HttpStatusCode.BadRequest),
             ("GET", "/users/%FF", HttpStatusCode.BadRequest), ("GET", "/no-such-page", HttpStatusCode.NotFound), ("PUT", "/users", HttpStatusCode.MethodNotAllowed),
             ("TRACE", "/users/new", HttpStatusCode.MethodNotAllowed),
         })

@@ -60,5 +60,19 @@ public sealed class SignupRateLimitTests(SignupRateLimitTests.Fixture app) : ICl
         Assert.Equal(HttpStatusCode.Redirect, (await ClientFrom("2001:db8::20").SignUpAsync(name, $"{name}@example.com")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_ipv4_client_seen_as_an_ipv4_mapped_ipv6_address_shares_its_ipv4_allowance()
+    {
+        // A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d; switching form must not double the allowance.
+        for (var i = 0; i < Limit; i++)
+        {
+            var client = ClientFrom(i % 2 == 0 ? "192.0.2.30" : "::ffff:192.0.2.30");
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.SignUpAsync("", "")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await ClientFrom("::ffff:192.0.2.30").SignUpAsync("", "")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await ClientFrom("192.0.2.30").SignUpAsync("", "")).StatusCode);
+    }
+
     private HttpClient ClientFrom(string address) => app.CreateClient().From(address);
 }

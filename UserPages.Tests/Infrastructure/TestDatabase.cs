@@ -60,10 +60,14 @@ public sealed class TestDatabase : IAsyncDisposable
         _drop = drop;
         Database = new Database(new DatabaseOptions { Provider = provider, ConnectionString = connectionString });
         Migrator = new SchemaMigrator(Database, Options.Create(new MigrationOptions()));
+        Users = new UserRepository(Database);
     }
 
     /// <summary>The version the app's newest migration brings the schema to.</summary>
     public static long LatestVersion => SchemaMigrator.LatestVersion;
+
+    /// <summary>The version of the migration before the newest: rolling back to it undoes only the newest.</summary>
+    public static long VersionBeforeLatest => SchemaMigrator.Versions[^2];
 
     public DatabaseProvider Provider { get; }
 
@@ -74,7 +78,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The app's migrations over this database, as <c>migrate</c> runs them.</summary>
     public SchemaMigrator Migrator { get; }
 
-    public UserRepository Users { get; } = new();
+    public UserRepository Users { get; }
 
     /// <summary>The settings that point the app (in-process or a child process) at this database.</summary>
     public IReadOnlyDictionary<string, string> Settings => SettingsFor(ConnectionString);

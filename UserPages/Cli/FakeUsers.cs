@@ -3,10 +3,11 @@ using UserPages.Data;
 namespace UserPages.Cli;
 
 /// <summary>
-/// Plausible people with join dates spread over the last three years, oldest first. Each name carries a running
-/// number, so a second seed run never collides with the first.
+/// Plausible people with join dates spread over the last three years, or since the newest existing user joined,
+/// oldest first: inserted in this order, their ids follow their join dates, as real signups' do. Each name carries a
+/// running number, so a second seed run never collides with the first.
 /// </summary>
-internal sealed class FakeUsers(long firstNumber, int count, DateTime nowUtc)
+internal sealed class FakeUsers(long firstNumber, int count, DateTime nowUtc, DateTime? newestExisting)
 {
     private static readonly string[] FirstNames =
     [
@@ -29,8 +30,10 @@ internal sealed class FakeUsers(long firstNumber, int count, DateTime nowUtc)
     public IEnumerable<ImportedUser> Generate()
     {
         var random = new Random(unchecked((int)firstNumber) ^ count);
-        var start = nowUtc - Span;
-        var step = Span.Ticks / count;
+        // Never before the newest existing user, and on a whole second, so rounding below never goes before it either.
+        var earliest = newestExisting is { } newest && newest > nowUtc - Span ? newest : nowUtc - Span;
+        var start = earliest.AddTicks((TimeSpan.TicksPerSecond - (earliest.Ticks % TimeSpan.TicksPerSecond)) % TimeSpan.TicksPerSecond);
+        var step = Math.Max(0, (nowUtc - start).Ticks / count);
         for (var i = 0; i < count; i++)
         {
             var number = firstNumber + i;
@@ -43,7 +46,7 @@ internal sealed class FakeUsers(long firstNumber, int count, DateTime nowUtc)
                 _ => $"{first[0]}{last}{number}",
             };
 
-            // Whole seconds, like the database's own default, so seeded and real rows sort alike.
+            // Whole seconds, like the database's own default; never before the start, so never before an existing user.
             var joined = start.AddTicks((step * i) + random.NextInt64(Math.Max(step, 1)));
             joined = new DateTime(joined.Ticks - (joined.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
             yield return new ImportedUser(username, $"{first}.{last}{number}@{Domains[random.Next(Domains.Length)]}", joined);

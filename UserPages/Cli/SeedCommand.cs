@@ -41,7 +41,8 @@ internal static class SeedCommand
         var stopwatch = Stopwatch.StartNew();
 
         await using var unit = await database.BeginWriteAsync(cancellationToken);
-        var fakes = new FakeUsers(firstNumber: await repository.MaxIdAsync(unit, cancellationToken) + 1, count, DateTime.UtcNow);
+        var newest = await repository.NewestAsync(unit, cancellationToken);
+        var fakes = new FakeUsers(firstNumber: (newest?.Id ?? 0) + 1, count, DateTime.UtcNow, newest?.CreatedAt);
         foreach (var batch in fakes.Generate().Chunk(BatchSize))
         {
             await repository.ImportAsync(unit, batch, cancellationToken);

@@ -18,8 +18,8 @@ public static class DataRegistration
 
         services.AddSingleton(provider => new Database(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value, contentRoot));
         services.AddSingleton<UserRepository>();
+        services.AddSingleton<UserSearch>();
         services.AddSingleton<DataProtectionKeyRepository>();
-        services.AddSingleton<SignupWriter>();
         services.AddMetrics().AddSingleton<UserPagesMetrics>();
         return services;
     }

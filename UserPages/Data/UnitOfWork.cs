@@ -14,14 +14,12 @@ public sealed class UnitOfWork : IAsyncDisposable
     private readonly DbTransaction _transaction;
     private readonly Activity? _activity;
     private bool _committed;
-    private bool _rollbackOnly;
 
     /// <param name="activity">The unit's span (see <c>UserPagesTracing</c>), ended with the unit; null when not traced.</param>
-    internal UnitOfWork(DbConnection connection, DbTransaction transaction, SqlDialect dialect, Activity? activity)
+    internal UnitOfWork(DbConnection connection, DbTransaction transaction, Activity? activity)
     {
         _connection = connection;
         _transaction = transaction;
-        Dialect = dialect;
         _activity = activity;
     }
 
@@ -29,24 +27,11 @@ public sealed class UnitOfWork : IAsyncDisposable
 
     public IDbTransaction Transaction => _transaction;
 
-    internal SqlDialect Dialect { get; }
-
-    /// <summary>
-    /// After a statement failed in an expected way (a unique violation) the unit can only roll back, as PostgreSQL's
-    /// aborted transaction can: every engine behaves the same. Rolling back to a savepoint taken before the statement
-    /// makes it whole again.
-    /// </summary>
-    internal void MarkRollbackOnly() => _rollbackOnly = true;
-
     /// <summary>Marks a point that <see cref="RollbackToSavepointAsync"/> can return to, undoing only what came after it.</summary>
     public Task SavepointAsync(string name, CancellationToken cancellationToken) => _transaction.SaveAsync(name, cancellationToken);
 
     /// <summary>Undoes everything since the savepoint, a failed statement included, and keeps the unit going.</summary>
-    public async Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken)
-    {
-        await _transaction.RollbackAsync(name, cancellationToken);
-        _rollbackOnly = false;
-    }
+    public Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken) => _transaction.RollbackAsync(name, cancellationToken);
 
     /// <summary>Forgets the savepoint, keeping what was done since.</summary>
     public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken) => _transaction.ReleaseAsync(name, cancellationToken);
@@ -56,11 +41,6 @@ public sealed class UnitOfWork : IAsyncDisposable
         if (_committed)
         {
             throw new InvalidOperationException("This unit of work is already committed.");
-        }
-
-        if (_rollbackOnly)
-        {
-            throw new InvalidOperationException("This unit of work hit a failed statement and can only be rolled back.");
         }
 
         await _transaction.CommitAsync(cancellationToken);

@@ -39,3 +39,9 @@ public readonly record struct AddUserResult(long Id, UserField? Conflict)
 
     public static AddUserResult Taken(UserField field) => new(0, field);
 }
+
+/// <summary>
+/// The users' version, which the database raises with every change to the users: two reads that see the same version
+/// see the same users. The listing's kept pages are kept under it.
+/// </summary>
+public readonly record struct UsersVersion(long Value);

@@ -30,7 +30,7 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
             await using var unit = probe is null
                 ? await database.BeginReadAsync(cancellationToken)
                 : await database.BeginWriteAsync(cancellationToken);
-            var version = await SchemaVersion.ReadAsync(unit, cancellationToken);
+            var version = await SchemaVersion.ReadAsync(database.Provider, unit, cancellationToken);
             // A newer schema is a release's expand migration, which this build tolerates by contract: an instance of
             // the previous release stays ready while the new one rolls out beside it.
             var current = version >= SchemaMigrator.LatestVersion;
@@ -49,7 +49,7 @@ public sealed class DatabaseHealthCheck(Database database, DatabaseOutage outage
             outage.ReportAnswered();
             return current ? HealthCheckResult.Healthy($"Schema version {version}.") : Behind(version);
         }
-        catch (Exception exception) when (Database.IsFailure(exception))
+        catch (Exception exception) when (DatabaseErrors.Classify(exception) == DatabaseErrorKind.Failure)
         {
             outage.ReportFailure(exception);
             return HealthCheckResult.Unhealthy("The database does not answer.", exception);

@@ -26,13 +26,12 @@ public sealed partial class ExpectedFailureHandler(DatabaseOutage outage, ILogge
             case BadHttpRequestException badRequest:
                 response.StatusCode = badRequest.StatusCode;
                 return ValueTask.FromResult(true);
-            case var refused when Database.IsRequestValueError(refused):
+            case DbException refused when DatabaseErrors.Classify(refused) == DatabaseErrorKind.RefusedValue:
                 // Neither the message nor the exception: both may quote the value, which is the client's.
-                var error = (DbException)refused;
-                LogValueRefused(logger, error.GetType().Name, error.SqlState ?? error.ErrorCode.ToString(CultureInfo.InvariantCulture));
+                LogValueRefused(logger, refused.GetType().Name, refused.SqlState ?? refused.ErrorCode.ToString(CultureInfo.InvariantCulture));
                 response.StatusCode = StatusCodes.Status400BadRequest;
                 return ValueTask.FromResult(true);
-            case var failure when Database.IsFailure(failure):
+            case var failure when DatabaseErrors.Classify(failure) == DatabaseErrorKind.Failure:
                 outage.ReportFailure(failure);
                 response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);

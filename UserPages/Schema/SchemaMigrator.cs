@@ -40,10 +40,14 @@ public sealed class SchemaMigrator(Database database, Assembly migrations, TimeS
         SELECT 1 FROM pragma_table_info('VersionInfo') WHERE name = 'Description'
         """;
 
+    /// <summary>Every migration this build knows, oldest first.</summary>
+    public static IReadOnlyList<long> Versions { get; } = [.. typeof(CreateUsersTable).Assembly.GetTypes()
+        .Select(type => type.GetCustomAttribute<FluentMigrator.MigrationAttribute>()?.Version)
+        .OfType<long>()
+        .Order()];
+
     /// <summary>The newest migration this build knows: the version a current database is at.</summary>
-    public static long LatestVersion { get; } = typeof(CreateUsersTable).Assembly.GetTypes()
-        .Select(type => type.GetCustomAttribute<FluentMigrator.MigrationAttribute>()?.Version ?? 0)
-        .Max();
+    public static long LatestVersion => Versions[^1];
 
     public SchemaMigrator(Database database, IOptions<MigrationOptions> options)
         : this(database, typeof(CreateUsersTable).Assembly, options.Value.LockTimeout)

@@ -15,9 +15,9 @@ public static class SchemaVersion
         """;
 
     /// <summary>The highest applied migration, 0 when none is.</summary>
-    public static async Task<long> ReadAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
+    public static async Task<long> ReadAsync(DatabaseProvider provider, UnitOfWork unit, CancellationToken cancellationToken) =>
         await unit.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            unit.Dialect is MySqlDialect ? ReadMySql : ReadSqliteOrPostgres,
+            provider == DatabaseProvider.MySql ? ReadMySql : ReadSqliteOrPostgres,
             transaction: unit.Transaction,
             cancellationToken: cancellationToken)) ?? 0;
 }

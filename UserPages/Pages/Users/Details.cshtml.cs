@@ -7,7 +7,7 @@ namespace UserPages.Pages.Users;
 /// <summary>One user by id; an unknown id is a 404, never an empty page.</summary>
 public sealed class DetailsModel(Database database, UserRepository users, TimeProvider clock) : PageModel
 {
-    public User Member { get; private set; } = new();
+    public User Profile { get; private set; } = new();
 
     public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
 
@@ -19,7 +19,7 @@ public sealed class DetailsModel(Database database, UserRepository users, TimePr
             return NotFound();
         }
 
-        Member = user;
+        Profile = user;
         return Page();
     }
 }

@@ -21,7 +21,6 @@ public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter 
         Input = Input.Normalized();
         var validation = await validator.ValidateAsync(Input, cancellationToken);
         validation.AddToModelState(ModelState, nameof(Input));
-        RejectRepeatedFields();
         if (ModelState.ErrorCount > 0)
         {
             metrics.SignupRefused(SignupRefusal.Invalid);
@@ -54,18 +53,6 @@ public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter 
     /// <summary>True when the field has an error to show (and so is <c>aria-invalid</c>).</summary>
     public bool HasError(string field) =>
         ModelState.TryGetValue($"{nameof(Input)}.{field}", out var entry) && entry.Errors.Count > 0;
-
-    // Model binding quietly takes the first of two values; a form that sends a field twice was not made by our page.
-    private void RejectRepeatedFields()
-    {
-        foreach (var (field, label) in new[] { (nameof(SignupInput.Username), "username"), (nameof(SignupInput.Email), "email address") })
-        {
-            if (Request.Form[$"{nameof(Input)}.{field}"].Count > 1)
-            {
-                ModelState.AddModelError($"{nameof(Input)}.{field}", $"The form sent more than one {label}; reload the page and try again.");
-            }
-        }
-    }
 
     private PageResult Form(int statusCode)
     {

@@ -1,17 +1,19 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
+using UserPages.Data;
 using UserPages.Telemetry;
 
-namespace UserPages.Data;
+namespace UserPages.Pages.Users;
 
 /// <summary>
 /// Group commit for signups. A durable commit waits for the disk (fsync), and on SQLite only one writer commits at a
 /// time, so one transaction per signup caps signups at the disk's commit rate. Instead, one writer takes every signup
 /// waiting in the queue, inserts each under its own savepoint (a taken name undoes only that insert) and commits them
-/// together; each caller gets its own exact result, and only after the commit that made it durable.
+/// together; each caller gets its own exact result, and only after the commit that made it durable. It runs as a
+/// background service for as long as the web app runs.
 /// </summary>
-public sealed class SignupWriter(Database database, UserRepository users, UserPagesMetrics metrics)
+public sealed class SignupWriter(Database database, UserRepository users, UserPagesMetrics metrics) : BackgroundService
 {
     // Enough to absorb a burst; a larger group only makes its first caller wait longer.
     private const int MaxGroupSize = 256;
@@ -31,7 +33,7 @@ public sealed class SignupWriter(Database database, UserRepository users, UserPa
     }
 
     /// <summary>Commits queued signups, group by group, until <paramref name="stoppingToken"/> fires.</summary>
-    public async Task RunAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var group = new List<PendingSignup>(MaxGroupSize);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
@@ -61,12 +63,13 @@ public sealed class SignupWriter(Database database, UserRepository users, UserPa
                 {
                     results[i] = await users.AddAsync(unit, group[i].User, cancellationToken);
                 }
-                catch (DbException exception) when (Database.IsRequestValueError(exception))
+                catch (DbException exception) when (DatabaseErrors.Classify(exception) == DatabaseErrorKind.RefusedValue)
                 {
                     // A value the database refused is that signup's own 400, not a failure of everyone in its group.
                     refused[i] = exception;
                 }
 
+                // A taken name or a refused value undoes only this insert (and leaves PostgreSQL's transaction usable).
                 if (refused[i] is not null || !results[i].Added)
                 {
                     await unit.RollbackToSavepointAsync(BeforeThisSignup, cancellationToken);

@@ -1,14 +1,15 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using UserPages.Data;
 
-namespace UserPages.Data;
+namespace UserPages.Cli;
 
 /// <summary>
 /// An online backup of the SQLite database: SQLite's backup API copies one consistent snapshot (a read transaction,
 /// which under WAL never blocks the app's writers) into a file beside the target, the copy is checked, and only then
 /// renamed into place, so the target is either the whole verified copy or untouched.
 /// </summary>
-public static class SqliteBackup
+internal static class SqliteBackup
 {
     private const string IntegrityCheck = "PRAGMA integrity_check";
 

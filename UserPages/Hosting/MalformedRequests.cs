@@ -8,37 +8,26 @@ using Microsoft.Extensions.Options;
 namespace UserPages.Hosting;
 
 /// <summary>
-/// Marks the query values whose control characters a page refuses itself, with a message beside its field;
-/// <see cref="RequestText"/> leaves those characters to it (and still refuses bytes that are not text).
+/// The one place for malformed requests, for every page: a 400 before any page or SQL sees bytes that are not UTF-8
+/// (stray, overlong, encoded surrogates) anywhere in the path, the query string or a form body, control characters in
+/// the path or in a key, or a key sent twice in the query string or the form (model binding would quietly take the
+/// first). What a field's value may hold, control characters included, is its validator's to say, beside the field.
+/// ASP.NET Core keeps %-escapes it cannot decode as literal text ("%FF"), so only the raw bytes tell them apart from a
+/// search for "%FF" itself.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class RefusesControlCharactersAttribute(params string[] queryKeys) : Attribute
-{
-    public IReadOnlyList<string> QueryKeys { get; } = queryKeys;
-}
-
-/// <summary>
-/// A request that is not plain text is a 400 before any page or SQL sees it: bytes that are not UTF-8 (stray,
-/// overlong, encoded surrogates) anywhere in the path, the query string or a form body; control characters (NUL,
-/// CR/LF, escapes) in the path or in any query key or value; a query key sent twice. No page makes such a request, no
-/// stored value holds them, and the engines fail on some (PostgreSQL on NUL, FTS5 on a NUL in a MATCH), which must
-/// never look like a database outage. ASP.NET Core keeps %-escapes it cannot decode as literal text ("%FF"), so only
-/// the raw bytes tell them apart from a search for "%FF" itself.
-/// </summary>
-public static class RequestText
+public static class MalformedRequests
 {
     // Throws on a lone surrogate instead of writing U+FFFD in its place.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>After routing, so that a page's <see cref="RefusesControlCharactersAttribute"/> is known.</summary>
-    public static IApplicationBuilder UseRequestTextCheck(this IApplicationBuilder app)
+    public static IApplicationBuilder UseMalformedRequestRefusal(this IApplicationBuilder app)
     {
         var maxBodyBytes = app.ApplicationServices.GetRequiredService<IOptions<RequestLimitsOptions>>().Value.MaxBodyBytes;
         return app.Use(async (context, next) =>
         {
             // The re-executed error page sees the same address; let it render.
             if (context.Features.Get<IStatusCodeReExecuteFeature>() is null
-                && !(IsPlainText(context) && await IsPlainTextFormAsync(context.Request, maxBodyBytes)))
+                && !(IsWellFormed(context) && await IsWellFormedFormAsync(context.Request, maxBodyBytes)))
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
@@ -48,28 +37,20 @@ public static class RequestText
         });
     }
 
-    private static bool IsPlainText(HttpContext context)
+    private static bool IsWellFormed(HttpContext context) =>
+        Decode(RawPath(context), plusIsSpace: false) is { } decodedPath && !HasControlCharacters(decodedPath)
+        && (!context.Request.QueryString.HasValue || IsWellFormedPairs(context.Request.QueryString.Value!.TrimStart('?')));
+
+    /// <summary>Keys and values of a query string or form body: all UTF-8, no key with a control character or sent twice.</summary>
+    private static bool IsWellFormedPairs(string encoded)
     {
-        if (Decode(RawPath(context), plusIsSpace: false) is not { } decodedPath || HasControlCharacters(decodedPath))
-        {
-            return false;
-        }
-
-        if (!context.Request.QueryString.HasValue)
-        {
-            return true;
-        }
-
-        var pageChecks = context.GetEndpoint()?.Metadata.GetMetadata<RefusesControlCharactersAttribute>()?.QueryKeys ?? [];
-        var pairs = context.Request.QueryString.Value!.TrimStart('?').Split('&');
+        var pairs = encoded.Split('&');
         var keys = new HashSet<string>(pairs.Length, StringComparer.OrdinalIgnoreCase);
         foreach (var pair in pairs)
         {
             var (key, value) = pair.IndexOf('=', StringComparison.Ordinal) is var at and >= 0 ? (pair[..at], pair[(at + 1)..]) : (pair, "");
             if (Decode(key, plusIsSpace: true) is not { } decodedKey || HasControlCharacters(decodedKey)
-                || Decode(value, plusIsSpace: true) is not { } decodedValue
-                || (HasControlCharacters(decodedValue) && !pageChecks.Contains(decodedKey, StringComparer.OrdinalIgnoreCase))
-                // Model binding would quietly take the first of two values; no link of ours sends a key twice.
+                || Decode(value, plusIsSpace: true) is null
                 || (decodedKey.Length > 0 && !keys.Add(decodedKey)))
             {
                 return false;
@@ -91,11 +72,8 @@ public static class RequestText
         return query < 0 ? target : target[..query];
     }
 
-    /// <summary>
-    /// A form body is a query string too, and the form reader keeps undecodable escapes as text in the same way. Only
-    /// its bytes are checked here: control characters in a field are the page's to refuse, beside the field.
-    /// </summary>
-    private static async Task<bool> IsPlainTextFormAsync(HttpRequest request, long maxBodyBytes)
+    /// <summary>A form body is a query string too, and the form reader keeps undecodable escapes as text in the same way.</summary>
+    private static async Task<bool> IsWellFormedFormAsync(HttpRequest request, long maxBodyBytes)
     {
         if (!HttpMethods.IsPost(request.Method)
             || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
@@ -114,7 +92,14 @@ public static class RequestText
         }
 
         request.Body.Position = 0;
-        return body.Length > maxBodyBytes || Decode(body.GetBuffer().AsSpan(0, (int)body.Length), plusIsSpace: true) is not null;
+        if (body.Length > maxBodyBytes)
+        {
+            return true;
+        }
+
+        // Raw bytes that are not UTF-8, then the same rules as a query string.
+        var bytes = body.GetBuffer().AsSpan(0, (int)body.Length);
+        return Utf8.IsValid(bytes) && IsWellFormedPairs(Encoding.UTF8.GetString(bytes));
     }
 
     /// <summary>The %-decoded text, or null when it is not UTF-8.</summary>

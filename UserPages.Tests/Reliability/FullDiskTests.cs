@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Data.Sqlite;
+using UserPages.Tests.Infrastructure;
+
+namespace UserPages.Tests.Reliability;
+
+/// <summary>
+/// SQLite on a disk that really fills up: a small tmpfs holds the database, and a filler file takes the rest of it, so
+/// SQLite's writes fail with SQLITE_FULL ("database or disk is full"), not the I/O error a file size limit gives.
+/// Signups are a friendly 503 and one incident, and freeing the space recovers the same process.
+/// </summary>
+public sealed class FullDiskTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _mount = Directory.CreateTempSubdirectory("userpages-full-");
+    private TestDatabase? _db;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (await RunAsync("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", _mount.FullName) is { } failure)
+        {
+            var message = $"A tmpfs cannot be mounted here ({failure.Trim()}); the real full-disk test needs root.";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(message + " CI=true requires it.");
+            }
+
+            Assert.Skip(message);
+        }
+
+        _db = TestDatabase.OpenSqlite(Path.Combine(_mount.FullName, "users.db"));
+        await _db.MigrateAsync();
+    }
+
+    [Fact]
+    public async Task A_disk_that_is_really_full_is_a_friendly_503_and_one_incident_and_recovers_once_space_is_freed()
+    {
+        var db = _db!;
+        await using var server = await AppServer.StartAsync(db.Settings);
+        using var client = server.CreateClient();
+        var form = await client.GetSignupFormAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "fill-before", "fill-before@example.com")).StatusCode);
+
+        var filler = Path.Combine(_mount.FullName, "filler");
+        FillTheDisk(filler);
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var page = await HtmlPage.ParseAsync(await client.PostSignupAsync(form, $"fill-during-{i}", $"fill-during-{i}@example.com"));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, page.Status);
+                Assert.Equal("Temporarily unavailable", page.Text("h1"));
+                ResponseAssert.NoInternals(page);
+            }
+        }
+        finally
+        {
+            File.Delete(filler);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "fill-after", "fill-after@example.com")).StatusCode);
+        // The console logger writes from a background queue: wait for the lines rather than race them.
+        for (var waited = 0; !server.Output.Contains("The database answers again", StringComparison.Ordinal) && waited < 100; waited++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Contains("database or disk is full", server.Output, StringComparison.Ordinal);
+        Assert.Equal(1, CountOf(server.Output, "The database is failing"));
+        Assert.Equal(1, CountOf(server.Output, "The database answers again"));
+        Assert.Equal(["fill-after", "fill-before"], (await HtmlPage.GetAsync(client, "/users?q=fill-")).Texts(".user-list .username"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            await RunAsync("umount", "--lazy", _mount.FullName);
+        }
+
+        _mount.Delete(recursive: true);
+    }
+
+    /// <summary>Writes until the filesystem refuses another byte.</summary>
+    private static void FillTheDisk(string filler)
+    {
+        // Unbuffered, so closing it has nothing left to write.
+        using var file = new FileStream(filler, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        var chunk = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                file.Write(chunk);
+            }
+        }
+        catch (IOException)
+        {
+            // ENOSPC: the disk is full, which is the point.
+        }
+    }
+
+    private static int CountOf(string text, string value) =>
+        (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+
+    /// <summary>Runs a command; null on success, else what it printed.</summary>
+    private static async Task<string?> RunAsync(string file, params string[] args)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return process.ExitCode == 0 ? null : error;
+        }
+        catch (System.ComponentModel.Win32Exception exception)
+        {
+            return exception.Message;
+        }
+    }
+}

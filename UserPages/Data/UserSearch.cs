@@ -1,0 +1,130 @@
+using Dapper;
+
+namespace UserPages.Data;
+
+/// <summary>
+/// The listing's search: users whose username (in any letter case) or email contains a term, newest first (highest id
+/// first), one statement per engine. On SQLite the FTS5 trigram table <c>users_search</c>, keyed by <c>-id</c> so its
+/// fast ascending walk yields the newest users first, finds the candidates and the LIKE checks them; PostgreSQL's
+/// pg_trgm indexes serve the LIKE by themselves; MariaDB scans.
+/// </summary>
+public sealed class UserSearch(Database database)
+{
+    /// <summary>The length of the pieces the search indexes are made of (FTS5 trigram, pg_trgm), in characters.</summary>
+    public const int TrigramLength = 3;
+
+    // '!' rather than '\' as the LIKE escape: MySQL would need the backslash itself escaped in the literal.
+
+    /// <summary>A page of a search, newest first, older than the cursor.</summary>
+    public const string SearchOlder = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM users
+        WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+          AND id < @Id
+        ORDER BY id DESC
+        LIMIT @Limit
+        """;
+
+    /// <summary>A page of a search, oldest first, newer than the cursor.</summary>
+    public const string SearchNewer = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM users
+        WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+          AND id > @Id
+        ORDER BY id
+        LIMIT @Limit
+        """;
+
+    /// <summary>The users a search matches, counted up to <c>@Limit</c>.</summary>
+    public const string CountMatches = """
+        SELECT COUNT(*) FROM (
+            SELECT 1
+            FROM users
+            WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+            LIMIT @Limit) AS matches
+        """;
+
+    // CROSS JOIN keeps SQLite driving from the search index, in its order, so the LIMIT stops the walk.
+
+    /// <summary>SQLite: <see cref="SearchOlder"/> through the search index (rowid &gt; -id is id &lt; @Id).</summary>
+    public const string SearchOlderSqlite = """
+        SELECT users.id AS Id, users.username AS Username, users.email AS Email, users.created_at AS CreatedAt
+        FROM users_search CROSS JOIN users ON users.id = -users_search.rowid
+        WHERE users_search MATCH @Match AND users_search.rowid > -@Id
+          AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+        ORDER BY users_search.rowid
+        LIMIT @Limit
+        """;
+
+    /// <summary>SQLite: <see cref="SearchNewer"/> through the search index.</summary>
+    public const string SearchNewerSqlite = """
+        SELECT users.id AS Id, users.username AS Username, users.email AS Email, users.created_at AS CreatedAt
+        FROM users_search CROSS JOIN users ON users.id = -users_search.rowid
+        WHERE users_search MATCH @Match AND users_search.rowid < -@Id
+          AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+        ORDER BY users_search.rowid DESC
+        LIMIT @Limit
+        """;
+
+    /// <summary>SQLite: <see cref="CountMatches"/> through the search index.</summary>
+    public const string CountMatchesSqlite = """
+        SELECT COUNT(*) FROM (
+            SELECT 1
+            FROM users_search CROSS JOIN users ON users.id = -users_search.rowid
+            WHERE users_search MATCH @Match
+              AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+            LIMIT @Limit)
+        """;
+
+    private readonly (string Older, string Newer, string Count) _statements = database.Provider == DatabaseProvider.Sqlite
+        ? (SearchOlderSqlite, SearchNewerSqlite, CountMatchesSqlite)
+        : (SearchOlder, SearchNewer, CountMatches);
+
+    /// <summary>
+    /// Whether a term is long enough to contain a trigram, counting characters as the indexes do (code points: an
+    /// emoji is one); a shorter term could only be found by reading every row.
+    /// </summary>
+    public static bool HasTrigram(string term) => term.EnumerateRunes().Skip(TrigramLength - 1).Any();
+
+    /// <summary>
+    /// A page of the users matching <paramref name="term"/> (which <see cref="HasTrigram"/>), and how many match,
+    /// counted only as far as one more than a page: this page's extra row proves that many, and a first page without
+    /// one holds them all, so only a later, last page counts (docs/performance.md#the-count-stops-at-a-page).
+    /// </summary>
+    public async Task<ListingPage> SearchAsync(
+        UnitOfWork unit, string term, ListingCursor? olderThan, ListingCursor? newerThan, int pageSize, CancellationToken cancellationToken)
+    {
+        var newer = newerThan is not null;
+        var cursor = newerThan ?? olderThan;
+        var parameters = new
+        {
+            Id = cursor?.Id ?? long.MaxValue,
+            Limit = pageSize + 1,
+            Pattern = ContainsPattern(term),
+            Match = MatchQuery(term),
+        };
+        var rows = (await unit.Connection.QueryAsync<User>(new CommandDefinition(
+            newer ? _statements.Newer : _statements.Older, parameters, unit.Transaction, cancellationToken: cancellationToken))).AsList();
+        var more = rows.Count > pageSize;
+        var page = ListingPage.FromRows(rows, pageSize, cursor, newer);
+        return page with
+        {
+            Matches = more ? pageSize + 1
+                : cursor is null ? page.Users.Count
+                : await unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    _statements.Count, parameters, unit.Transaction, cancellationToken: cancellationToken)),
+        };
+    }
+
+    private static string ContainsPattern(string term) =>
+        "%" + term.ToLowerInvariant().Replace("!", "!!", StringComparison.Ordinal)
+            .Replace("%", "!%", StringComparison.Ordinal)
+            .Replace("_", "!_", StringComparison.Ordinal) + "%";
+
+    /// <summary>
+    /// The term as one quoted FTS5 string: with the trigram tokenizer it matches the term as a case-insensitive
+    /// substring of either column, every character literal. Usernames and emails are ASCII, so the index's candidates
+    /// for an ASCII term are exactly the LIKE's matches; for any other term the LIKE decides.
+    /// </summary>
+    private static string MatchQuery(string term) => "\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
