@@ -5,7 +5,9 @@ namespace UserPages.Migrations;
 /// <summary>
 /// The listing is in signup order, which the id records: newest first is highest id first, and the primary key serves
 /// every page. The index on the join time and SQLite's record of users out of id order served the earlier order by
-/// <c>created_at</c>, which could disagree with the ids (backdated imports), and go.
+/// <c>created_at</c>, which could disagree with the ids (backdated imports). SQLite is upgraded by a restart, so both go
+/// now; on PostgreSQL and MariaDB the previous release's instances still list by join time during a rolling upgrade,
+/// so the index stays until a later release contracts it (docs/operations.md#upgrading-with-no-downtime).
 /// </summary>
 [Migration(2026120401, "List in signup order")]
 public sealed class ListInSignupOrder : Migration
@@ -13,28 +15,17 @@ public sealed class ListInSignupOrder : Migration
     public override void Up()
     {
         IfDatabase(EngineFamily.Of("SQLite")).Execute.Sql("""
-            DROP TRIGGER IF EXISTS users_order_delete;
-            DROP TRIGGER IF EXISTS users_order_update;
-            DROP TRIGGER IF EXISTS users_order_insert;
-            DROP TABLE IF EXISTS users_out_of_order;
+            DROP TRIGGER users_order_delete;
+            DROP TRIGGER users_order_update;
+            DROP TRIGGER users_order_insert;
+            DROP TABLE users_out_of_order;
+            DROP INDEX ix_users_created_at_id;
             """);
-
-        // Checked first: MariaDB commits each schema change on its own, so an interrupted run may have dropped it already.
-        if (Schema.Table("users").Index("ix_users_created_at_id").Exists())
-        {
-            Delete.Index("ix_users_created_at_id").OnTable("users");
-        }
     }
 
     public override void Down()
     {
-        if (!Schema.Table("users").Index("ix_users_created_at_id").Exists())
-        {
-            Create.Index("ix_users_created_at_id").OnTable("users")
-                .OnColumn("created_at").Descending()
-                .OnColumn("id").Descending();
-        }
-
-        IfDatabase(EngineFamily.Of("SQLite")).Execute.Sql(SearchInListingOrder.SqliteOutOfOrder);
+        IfDatabase(EngineFamily.Of("SQLite")).Execute.Sql(
+            "CREATE INDEX ix_users_created_at_id ON users (created_at DESC, id DESC);\n" + SearchInListingOrder.SqliteOutOfOrder);
     }
 }

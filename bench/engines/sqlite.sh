@@ -13,10 +13,9 @@ engine_database() { # size
 
 engine_after_seed() { :; }
 
-# created_at is text with whole seconds (the seed writes whole seconds), turned into the cursor's UTC ticks.
+# The listing is in id order, newest first; its cursor is the id.
 engine_deep_cursor() { # size offset
-  sqlite3 "$out/db/users-$1.db" "SELECT ((CAST(strftime('%s', created_at) AS INTEGER) + 62135596800) * 10000000) || '_' || id
-    FROM users ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2"
+  sqlite3 "$out/db/users-$1.db" "SELECT id FROM users ORDER BY id DESC LIMIT 1 OFFSET $2"
 }
 
 engine_bare_inserts() { # size seconds
