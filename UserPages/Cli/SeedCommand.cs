@@ -41,7 +41,7 @@ internal static class SeedCommand
         var stopwatch = Stopwatch.StartNew();
 
         await using var unit = await database.BeginWriteAsync(cancellationToken);
-        var newest = await repository.NewestAsync(unit, cancellationToken);
+        var newest = (await repository.ListAsync(unit, olderThan: null, newerThan: null, pageSize: 1, cancellationToken)).Users.SingleOrDefault();
         var fakes = new FakeUsers(firstNumber: (newest?.Id ?? 0) + 1, count, DateTime.UtcNow, newest?.CreatedAt);
         foreach (var batch in fakes.Generate().Chunk(BatchSize))
         {

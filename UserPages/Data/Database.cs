@@ -20,9 +20,8 @@ public sealed class Database
         """;
 
     /// <summary>
-    /// Run first in every SQLite write unit. After another connection changed the schema (a deploy-time migrate), SQLite
-    /// reported a UNIQUE violation met by the first statement to notice as "no such table: users" (docs/reliability.md).
-    /// This read notices it instead; under the write lock the schema cannot change again before commit.
+    /// Run first in every SQLite write unit, so a schema changed by another connection is noticed here and not by an
+    /// insert, whose UNIQUE violation SQLite then reported as "no such table: users" (docs/reliability.md).
     /// </summary>
     public const string CatchUpWithSchema = """
         SELECT 1 FROM sqlite_schema LIMIT 0

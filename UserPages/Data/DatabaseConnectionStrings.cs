@@ -5,7 +5,7 @@ using Npgsql;
 namespace UserPages.Data;
 
 /// <summary>The connection strings the app uses for the configured engine: its pool defaults, then the operator's settings.</summary>
-public sealed record DatabaseConnectionStrings(string Pooled, string Unpooled)
+internal sealed record DatabaseConnectionStrings(string Pooled, string Unpooled)
 {
     // At most 20 connections per instance (PostgreSQL allows 100 and MariaDB 151 by default), and a 5-second connect
     // timeout so a database that is down answers 503 promptly. Settings in the configured string come later and win.

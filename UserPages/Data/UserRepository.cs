@@ -42,13 +42,6 @@ public sealed partial class UserRepository(Database database)
         SELECT version FROM user_count WHERE id = 1
         """;
 
-    public const string NewestUser = """
-        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
-        FROM users
-        ORDER BY id DESC
-        LIMIT 1
-        """;
-
     /// <summary>A page of the listing, newest first, older than the cursor (the newest page is older than every id).</summary>
     public const string ListOlder = """
         SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
@@ -119,10 +112,6 @@ public sealed partial class UserRepository(Database database)
             unit.Transaction,
             cancellationToken: cancellationToken));
     }
-
-    /// <summary>The user who signed up last, or null when there is nobody.</summary>
-    public Task<User?> NewestAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
-        unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(NewestUser, transaction: unit.Transaction, cancellationToken: cancellationToken));
 
     public Task<User?> GetByIdAsync(UnitOfWork unit, long id, CancellationToken cancellationToken) =>
         unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(GetUserById, new { Id = id }, unit.Transaction, cancellationToken: cancellationToken));
