@@ -44,7 +44,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public UserRepository Users { get; }
 
-    /// <summary>A new SQLite file in a directory of its own, deleted with the database.</summary>
+    /// <summary>A new SQLite file in a directory of its own, deleted with the database: what <see cref="SqliteEngine"/> hands out.</summary>
     public static TestDatabase CreateSqlite()
     {
         var directory = Directory.CreateTempSubdirectory("userpages-test-");
@@ -66,8 +66,9 @@ public sealed class TestDatabase : IAsyncDisposable
         });
 
     /// <summary>
-    /// A new database with a unique name on a server, dropped with the test database. It is created with the server's
-    /// defaults on purpose: the migrations must not depend on how an operator created the database.
+    /// A new database with a unique name on a server (the run's shared one, for the server engines), dropped with the test
+    /// database. It is created with the server's defaults on purpose: the migrations must not depend on how an operator
+    /// created the database.
     /// </summary>
     public static async Task<TestDatabase> CreateOnServerAsync(DatabaseProvider provider, string serverConnectionString)
     {

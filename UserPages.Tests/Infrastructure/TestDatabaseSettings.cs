@@ -29,6 +29,11 @@ public static class TestDatabaseSettings
             ? SettingsFor(db.Provider, "Data Source=/proc/no-such-dir/users.db")
             : db.SettingsThroughPort(LocalServer.FreePort());
 
+        /// <summary>The file of an SQLite database, alone in a directory of its own.</summary>
+        public string SqliteFile => db.Provider == DatabaseProvider.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.ConnectionString).DataSource
+            : throw new NotSupportedException("A server engine's database has no file of its own.");
+
         /// <summary>The loopback port of a server engine's database.</summary>
         public int ServerPort => db.Provider switch
         {
