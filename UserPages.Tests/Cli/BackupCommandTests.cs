@@ -13,7 +13,6 @@ public sealed class BackupCommandTests(DatabaseFixture<SqliteEngine> database) :
     public const int Workers = 4;
     public const int AcknowledgedBeforeBackup = 60;
 
-    private readonly TestDatabase _db = database.Db;
     private readonly DirectoryInfo _backups = Directory.CreateTempSubdirectory("userpages-backup-");
 
     [Fact]
@@ -21,7 +20,7 @@ public sealed class BackupCommandTests(DatabaseFixture<SqliteEngine> database) :
     {
         var file = Path.Combine(_backups.FullName, "during.db");
         var acknowledged = new ConcurrentQueue<string>();
-        await using var server = await AppServer.StartAsync(_db.Settings);
+        await using var server = await AppServer.StartAsync(database.Db.Settings);
         using var stop = new CancellationTokenSource();
         var stream = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
         {
@@ -42,7 +41,7 @@ public sealed class BackupCommandTests(DatabaseFixture<SqliteEngine> database) :
         }
 
         var before = acknowledged.ToList();
-        var backup = await AppProcess.RunAsync(_db.Settings, "backup", "--to", file);
+        var backup = await AppProcess.RunAsync(database.Db.Settings, "backup", "--to", file);
         var duringBackup = acknowledged.Count - before.Count;
         await stop.CancelAsync();
         await Task.WhenAll(stream);
@@ -62,13 +61,13 @@ public sealed class BackupCommandTests(DatabaseFixture<SqliteEngine> database) :
         var file = Path.Combine(_backups.FullName, "existing.db");
         await File.WriteAllTextAsync(file, "precious", TestContext.Current.CancellationToken);
 
-        var refused = await AppProcess.RunAsync(_db.Settings, "backup", "--to", file);
+        var refused = await AppProcess.RunAsync(database.Db.Settings, "backup", "--to", file);
 
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Equal($"backup refused: {file} exists; pass --force to replace it.", refused.Error.TrimEnd());
         Assert.Equal("precious", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
 
-        var forced = await AppProcess.RunAsync(_db.Settings, "backup", "--to", file, "--force");
+        var forced = await AppProcess.RunAsync(database.Db.Settings, "backup", "--to", file, "--force");
 
         Assert.Equal(0, forced.ExitCode);
         await using var copy = TestDatabase.OpenSqlite(file);
@@ -80,7 +79,7 @@ public sealed class BackupCommandTests(DatabaseFixture<SqliteEngine> database) :
     {
         var file = Path.Combine(_backups.FullName, "no-such-folder", "copy.db");
 
-        var result = await AppProcess.RunAsync(_db.Settings, "backup", "--to", file);
+        var result = await AppProcess.RunAsync(database.Db.Settings, "backup", "--to", file);
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("backup failed: ", Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);

@@ -20,22 +20,20 @@ public sealed class InterruptedMigrationTests(DatabaseFixture<MySqlEngine> datab
     private const string TableExists =
         "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @Table";
 
-    private readonly TestDatabase _db = database.Db;
-
     [Fact]
     public async Task Migrate_killed_in_the_middle_of_a_migration_on_MariaDB_completes_when_run_again()
     {
-        await _db.Migrator.DownAsync(BeforeCountUsersInARow, TestContext.Current.CancellationToken);
+        await database.Db.Migrator.DownAsync(BeforeCountUsersInARow, TestContext.Current.CancellationToken);
 
         // CountUsersInARow creates user_count, then counts the users into it: with users locked by this session, the
         // migration stops between the two, its table created and committed, and is killed there.
-        await using (var session = await _db.OpenConnectionAsync())
+        await using (var session = await database.Db.OpenConnectionAsync())
         {
             await session.ExecuteAsync("LOCK TABLES users WRITE");
-            using var migrate = Process.Start(AppProcess.StartInfo(_db.Settings, "Production", "migrate"))!;
+            using var migrate = Process.Start(AppProcess.StartInfo(database.Db.Settings, "Production", "migrate"))!;
             try
             {
-                for (var waited = 0; await _db.ScalarAsync<long>(MigrationWaitingForUsers) == 0; waited++)
+                for (var waited = 0; await database.Db.ScalarAsync<long>(MigrationWaitingForUsers) == 0; waited++)
                 {
                     Assert.True(waited < 600 && !migrate.HasExited, "migrate never reached the count of users.");
                     await Task.Delay(100);
@@ -49,53 +47,53 @@ public sealed class InterruptedMigrationTests(DatabaseFixture<MySqlEngine> datab
             }
         }
 
-        var killed = await _db.Migrator.StatusAsync();
+        var killed = await database.Db.Migrator.StatusAsync();
         Assert.Equal(BeforeCountUsersInARow, killed.CurrentVersion);
         Assert.True(await TableExistsAsync("user_count"));
 
-        var rerun = await AppProcess.RunAsync(_db.Settings, "migrate");
+        var rerun = await AppProcess.RunAsync(database.Db.Settings, "migrate");
 
         Assert.True(rerun.ExitCode == 0, rerun.Error);
         Assert.Contains($"Applied {CountUsersInARow} Count users in a row", rerun.Output, StringComparison.Ordinal);
-        Assert.Equal(TestDatabase.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
+        Assert.Equal(TestDatabase.LatestVersion, (await database.Db.Migrator.StatusAsync()).CurrentVersion);
 
         // Whole: one count row, and the triggers keep it.
-        await _db.ImportUsersAsync([new("after-rerun", "after-rerun@example.com", DateTime.UtcNow)]);
-        Assert.Equal([await _db.CountUsersAsync()], await _db.QueryAsync<long>("SELECT total FROM user_count"));
+        await database.Db.ImportUsersAsync([new("after-rerun", "after-rerun@example.com", DateTime.UtcNow)]);
+        Assert.Equal([await database.Db.CountUsersAsync()], await database.Db.QueryAsync<long>("SELECT total FROM user_count"));
     }
 
     [Fact]
     public async Task A_first_migrate_failing_after_creating_the_users_table_on_MariaDB_completes_when_run_again()
     {
-        await _db.Migrator.DownAsync(0, TestContext.Current.CancellationToken);
+        await database.Db.Migrator.DownAsync(0, TestContext.Current.CancellationToken);
 
         // An operator's migrating user who may create and alter tables but not indexes: CreateUsersTable creates and
         // alters users (each committed at once), then fails on its first index.
         var user = $"migrator_{Guid.NewGuid():N}"[..20];
         const string Password = "migrator-password";
-        await using var session = await _db.OpenConnectionAsync();
+        await using var session = await database.Db.OpenConnectionAsync();
         await session.ExecuteAsync($"CREATE USER '{user}'@'localhost' IDENTIFIED BY '{Password}'");
         try
         {
             await session.ExecuteAsync($"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, TRIGGER ON {session.Database}.* TO '{user}'@'localhost'");
 
-            var failed = await AppProcess.RunAsync(_db.SettingsAs(user, Password), "migrate");
+            var failed = await AppProcess.RunAsync(database.Db.SettingsAs(user, Password), "migrate");
 
             Assert.Equal(1, failed.ExitCode);
             Assert.Contains("INDEX command denied", failed.Error, StringComparison.Ordinal);
-            Assert.Equal(0, (await _db.Migrator.StatusAsync()).CurrentVersion);
+            Assert.Equal(0, (await database.Db.Migrator.StatusAsync()).CurrentVersion);
             Assert.True(await TableExistsAsync("users"));
 
             await session.ExecuteAsync($"GRANT INDEX ON {session.Database}.* TO '{user}'@'localhost'");
-            var rerun = await AppProcess.RunAsync(_db.SettingsAs(user, Password), "migrate");
+            var rerun = await AppProcess.RunAsync(database.Db.SettingsAs(user, Password), "migrate");
 
             Assert.True(rerun.ExitCode == 0, rerun.Error);
-            Assert.Equal(TestDatabase.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
+            Assert.Equal(TestDatabase.LatestVersion, (await database.Db.Migrator.StatusAsync()).CurrentVersion);
 
             // Whole: the unique index on the name is there, whatever the letter case. (Before the user is dropped:
             // the count's triggers run as the user who created them.)
-            await _db.ImportUsersAsync([new("Midway", "midway@example.com", DateTime.UtcNow)]);
-            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => _db.ImportUsersAsync([new("MIDWAY", "other@example.com", DateTime.UtcNow)]));
+            await database.Db.ImportUsersAsync([new("Midway", "midway@example.com", DateTime.UtcNow)]);
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => database.Db.ImportUsersAsync([new("MIDWAY", "other@example.com", DateTime.UtcNow)]));
         }
         finally
         {
@@ -105,7 +103,7 @@ public sealed class InterruptedMigrationTests(DatabaseFixture<MySqlEngine> datab
 
     private async Task<bool> TableExistsAsync(string table)
     {
-        await using var session = await _db.OpenConnectionAsync();
+        await using var session = await database.Db.OpenConnectionAsync();
         return await session.ExecuteScalarAsync<long>(TableExists, new { Table = table }) == 1;
     }
 }

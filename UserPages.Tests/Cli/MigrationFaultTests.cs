@@ -8,48 +8,47 @@ namespace UserPages.Tests.Cli;
 
 /// <summary>
 /// Migrations that fail or are killed: a failure midway leaves the version and the schema unchanged and says why;
-/// a <c>migrate</c> killed with SIGKILL at any moment leaves a consistent schema, and running it again completes.
+/// a <c>migrate</c> killed with SIGKILL at any moment leaves a consistent schema, and running it again completes. Each
+/// test has a fresh, empty file of its own: several start from a database in a state of their own making.
 /// </summary>
-public sealed class MigrationFaultTests : IAsyncDisposable
+public sealed class MigrationFaultTests(TestServers servers)
 {
-    // A fresh, empty file for each test: several tests start from a database in a state of their own making.
-    private readonly TestDatabase _db = TestDatabase.CreateSqlite();
-
-    public ValueTask DisposeAsync() => _db.DisposeAsync();
 
     [Fact]
     public async Task A_migration_failing_midway_changes_neither_version_nor_schema_and_names_the_reason()
     {
-        await _db.MigrateAsync();
-        var schemaBefore = await SchemaAsync();
-        var failing = _db.MigratorFor(typeof(FailsMidway).Assembly);
+        await using var db = await SqliteEngine.CreateDatabaseAsync(servers);
+        await db.MigrateAsync();
+        var schemaBefore = await SchemaAsync(db);
+        var failing = db.MigratorFor(typeof(FailsMidway).Assembly);
 
         var exception = await Assert.ThrowsAnyAsync<Exception>(() => failing.UpAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains(FailsMidway.Reason, exception.ToString(), StringComparison.Ordinal);
-        Assert.Equal(TestDatabase.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
-        Assert.Equal(schemaBefore, await SchemaAsync());
+        Assert.Equal(TestDatabase.LatestVersion, (await db.Migrator.StatusAsync()).CurrentVersion);
+        Assert.Equal(schemaBefore, await SchemaAsync(db));
     }
 
     [Fact]
     public async Task The_migrate_command_failing_midway_exits_non_zero_with_the_reason_and_changes_nothing()
     {
+        await using var db = await SqliteEngine.CreateDatabaseAsync(servers);
         // A leftover index with the name the migration creates after its table: it fails after the first statement.
-        await ExecuteAsync("CREATE TABLE leftover (name TEXT); CREATE INDEX ux_users_email ON leftover (name);");
-        var schemaBefore = await SchemaAsync();
+        await ExecuteAsync(db, "CREATE TABLE leftover (name TEXT); CREATE INDEX ux_users_email ON leftover (name);");
+        var schemaBefore = await SchemaAsync(db);
 
-        var result = await AppProcess.RunAsync(_db.Settings, "migrate");
+        var result = await AppProcess.RunAsync(db.Settings, "migrate");
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("migrate failed: ", line, StringComparison.Ordinal);
         Assert.Contains("ux_users_email already exists", line, StringComparison.Ordinal);
-        Assert.Equal(0, (await _db.Migrator.StatusAsync()).CurrentVersion);
-        Assert.Equal(schemaBefore, (await SchemaAsync()).Where(name => name != "table VersionInfo" && name != "index UC_Version"));
+        Assert.Equal(0, (await db.Migrator.StatusAsync()).CurrentVersion);
+        Assert.Equal(schemaBefore, (await SchemaAsync(db)).Where(name => name != "table VersionInfo" && name != "index UC_Version"));
 
-        await ExecuteAsync("DROP TABLE leftover;");
-        Assert.Equal(0, (await AppProcess.RunAsync(_db.Settings, "migrate")).ExitCode);
-        Assert.Equal(TestDatabase.LatestVersion, (await _db.Migrator.StatusAsync()).CurrentVersion);
+        await ExecuteAsync(db, "DROP TABLE leftover;");
+        Assert.Equal(0, (await AppProcess.RunAsync(db.Settings, "migrate")).ExitCode);
+        Assert.Equal(TestDatabase.LatestVersion, (await db.Migrator.StatusAsync()).CurrentVersion);
     }
 
     /// <summary>Schema objects, the migration that creates each, and the one that drops it again, if any.</summary>
@@ -69,8 +68,8 @@ public sealed class MigrationFaultTests : IAsyncDisposable
         var outcomes = new List<string>();
         foreach (var delay in new[] { 0, 2, 5, 10, 20, 40, 80, 160 })
         {
-            await using var db = TestDatabase.CreateSqlite();
-            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.ConnectionString).DataSource;
+            await using var db = await SqliteEngine.CreateDatabaseAsync(servers);
+            var file = db.SqliteFile;
             using (var process = Process.Start(AppProcess.StartInfo(db.Settings, "Production", "migrate"))!)
             {
                 // The file appears when migrate starts its work; the kill lands that long after.
@@ -112,30 +111,29 @@ public sealed class MigrationFaultTests : IAsyncDisposable
     [InlineData("CREATE TABLE \"VersionInfo\" (\"Version\" INTEGER NOT NULL);")]
     public async Task Status_reads_a_database_left_by_a_first_migrate_killed_early_as_empty_and_changes_nothing(string leftBehind)
     {
-        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(_db.ConnectionString).DataSource;
+        await using var db = await SqliteEngine.CreateDatabaseAsync(servers);
+        var file = db.SqliteFile;
         await File.WriteAllBytesAsync(file, []);
         if (leftBehind.Length > 0)
         {
-            await ExecuteAsync(leftBehind);
+            await ExecuteAsync(db, leftBehind);
         }
 
-        var schemaBefore = await SchemaAsync();
+        var schemaBefore = await SchemaAsync(db);
 
-        var result = await AppProcess.RunAsync(_db.Settings, "migrate", "status");
+        var result = await AppProcess.RunAsync(db.Settings, "migrate", "status");
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("Current version: 0", result.Output, StringComparison.Ordinal);
-        Assert.Equal(schemaBefore, await SchemaAsync());
+        Assert.Equal(schemaBefore, await SchemaAsync(db));
     }
-
-    private Task<List<string>> SchemaAsync() => SchemaAsync(_db);
 
     private static Task<List<string>> SchemaAsync(TestDatabase db) =>
         db.QueryAsync<string>("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name; ");
 
-    private async Task ExecuteAsync(string sql)
+    private static async Task ExecuteAsync(TestDatabase db, string sql)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_db.ConnectionString);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(db.ConnectionString);
         await connection.OpenAsync();
         await connection.ExecuteAsync(sql);
     }

@@ -4,26 +4,24 @@ using UserPages.Tests.Infrastructure;
 namespace UserPages.Tests.Data;
 
 /// <summary>The unit of work and repository against a real database: commit, rollback and uniqueness races.</summary>
-public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IClassFixture<DatabaseFixture<TEngine>>
+public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> database) : IClassFixture<DatabaseFixture<TEngine>>
     where TEngine : ITestEngine
 {
-    private TestDatabase Db => db.Db;
-
     [Fact]
     public async Task Committed_insert_is_visible_to_a_new_unit()
     {
         var name = SignupClient.UniqueName("commit");
         long id;
-        await using (var unit = await Db.Database.BeginWriteAsync(default))
+        await using (var unit = await database.Db.Database.BeginWriteAsync(default))
         {
-            var result = await Db.Users.AddAsync(unit, new NewUser(name, $"{name}@example.com"), default);
+            var result = await database.Db.Users.AddAsync(unit, new NewUser(name, $"{name}@example.com"), default);
             Assert.True(result.Added);
             id = result.Id;
             await unit.CommitAsync(default);
         }
 
-        await using var read = await Db.Database.BeginReadAsync(default);
-        var user = await Db.Users.GetByIdAsync(read, id, default);
+        await using var read = await database.Db.Database.BeginReadAsync(default);
+        var user = await database.Db.Users.GetByIdAsync(read, id, default);
         Assert.Equal(name, user?.Username);
         Assert.Equal(DateTimeKind.Utc, user!.CreatedAt.Kind);
     }
@@ -32,12 +30,12 @@ public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IC
     public async Task Disposing_without_commit_rolls_everything_back()
     {
         var name = SignupClient.UniqueName("rollback");
-        await using (var unit = await Db.Database.BeginWriteAsync(default))
+        await using (var unit = await database.Db.Database.BeginWriteAsync(default))
         {
-            Assert.True((await Db.Users.AddAsync(unit, new NewUser(name, $"{name}@example.com"), default)).Added);
+            Assert.True((await database.Db.Users.AddAsync(unit, new NewUser(name, $"{name}@example.com"), default)).Added);
         }
 
-        Assert.Null(await Db.FindUserAsync(name));
+        Assert.Null(await database.Db.FindUserAsync(name));
     }
 
     [Fact]
@@ -47,12 +45,12 @@ public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IC
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
-            await using var unit = await Db.Database.BeginWriteAsync(default);
-            await Db.Users.AddAsync(unit, new NewUser(name, $"{name}@example.com"), default);
+            await using var unit = await database.Db.Database.BeginWriteAsync(default);
+            await database.Db.Users.AddAsync(unit, new NewUser(name, $"{name}@example.com"), default);
             throw new InvalidOperationException("something failed after the insert");
         });
 
-        Assert.Null(await Db.FindUserAsync(name));
+        Assert.Null(await database.Db.FindUserAsync(name));
     }
 
     [Fact]
@@ -62,15 +60,15 @@ public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IC
         await InsertCommittedAsync(existing);
         var first = SignupClient.UniqueName("first");
 
-        await using (var unit = await Db.Database.BeginWriteAsync(default))
+        await using (var unit = await database.Db.Database.BeginWriteAsync(default))
         {
-            Assert.True((await Db.Users.AddAsync(unit, new NewUser(first, $"{first}@example.com"), default)).Added);
+            Assert.True((await database.Db.Users.AddAsync(unit, new NewUser(first, $"{first}@example.com"), default)).Added);
 
-            var clash = await Db.Users.AddAsync(unit, new NewUser(existing.ToLowerInvariant(), $"new-{existing}@example.com"), default);
+            var clash = await database.Db.Users.AddAsync(unit, new NewUser(existing.ToLowerInvariant(), $"new-{existing}@example.com"), default);
             Assert.Equal(UserField.Username, clash.Conflict);
         }
 
-        Assert.Null(await Db.FindUserAsync(first));
+        Assert.Null(await database.Db.FindUserAsync(first));
     }
 
     [Fact]
@@ -81,21 +79,21 @@ public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IC
         var first = SignupClient.UniqueName("first");
         var after = SignupClient.UniqueName("after");
 
-        await using (var unit = await Db.Database.BeginWriteAsync(default))
+        await using (var unit = await database.Db.Database.BeginWriteAsync(default))
         {
-            Assert.True((await Db.Users.AddAsync(unit, new NewUser(first, $"{first}@example.com"), default)).Added);
+            Assert.True((await database.Db.Users.AddAsync(unit, new NewUser(first, $"{first}@example.com"), default)).Added);
             await unit.SavepointAsync("clash", default);
-            var clash = await Db.Users.AddAsync(unit, new NewUser(existing.ToUpperInvariant(), $"new-{existing}@example.com"), default);
+            var clash = await database.Db.Users.AddAsync(unit, new NewUser(existing.ToUpperInvariant(), $"new-{existing}@example.com"), default);
             Assert.Equal(UserField.Username, clash.Conflict);
             await unit.RollbackToSavepointAsync("clash", default);
             await unit.ReleaseSavepointAsync("clash", default);
-            Assert.True((await Db.Users.AddAsync(unit, new NewUser(after, $"{after}@example.com"), default)).Added);
+            Assert.True((await database.Db.Users.AddAsync(unit, new NewUser(after, $"{after}@example.com"), default)).Added);
             await unit.CommitAsync(default);
         }
 
-        Assert.NotNull(await Db.FindUserAsync(first));
-        Assert.NotNull(await Db.FindUserAsync(after));
-        Assert.Equal(0, await Db.CountUsersAsync($"new-{existing}"));
+        Assert.NotNull(await database.Db.FindUserAsync(first));
+        Assert.NotNull(await database.Db.FindUserAsync(after));
+        Assert.Equal(0, await database.Db.CountUsersAsync($"new-{existing}"));
     }
 
     [Fact]
@@ -104,8 +102,8 @@ public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IC
         var existing = SignupClient.UniqueName("mail");
         await InsertCommittedAsync(existing);
 
-        await using var unit = await Db.Database.BeginWriteAsync(default);
-        var result = await Db.Users.AddAsync(unit, new NewUser(existing + "2", $"{existing}@example.com"), default);
+        await using var unit = await database.Db.Database.BeginWriteAsync(default);
+        var result = await database.Db.Users.AddAsync(unit, new NewUser(existing + "2", $"{existing}@example.com"), default);
 
         Assert.Equal(UserField.Email, result.Conflict);
     }
@@ -119,8 +117,8 @@ public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IC
         async Task<AddUserResult> SignUp(string username, string email)
         {
             await start.Task;
-            await using var unit = await Db.Database.BeginWriteAsync(default);
-            var result = await Db.Users.AddAsync(unit, new NewUser(username, email), default);
+            await using var unit = await database.Db.Database.BeginWriteAsync(default);
+            var result = await database.Db.Users.AddAsync(unit, new NewUser(username, email), default);
             if (result.Added)
             {
                 await unit.CommitAsync(default);
@@ -139,19 +137,19 @@ public abstract class UnitOfWorkTests<TEngine>(DatabaseFixture<TEngine> db) : IC
 
         Assert.Single(results, r => r.Added);
         Assert.Single(results, r => r.Conflict == UserField.Username);
-        Assert.Equal(1, await Db.CountUsersAsync(name));
+        Assert.Equal(1, await database.Db.CountUsersAsync(name));
     }
 
     private async Task InsertCommittedAsync(string name)
     {
-        await using var unit = await Db.Database.BeginWriteAsync(default);
-        Assert.True((await Db.Users.AddAsync(unit, new NewUser(name, $"{name}@example.com"), default)).Added);
+        await using var unit = await database.Db.Database.BeginWriteAsync(default);
+        Assert.True((await database.Db.Users.AddAsync(unit, new NewUser(name, $"{name}@example.com"), default)).Added);
         await unit.CommitAsync(default);
     }
 }
 
-public sealed class UnitOfWorkTestsOnSqlite(DatabaseFixture<SqliteEngine> db) : UnitOfWorkTests<SqliteEngine>(db);
+public sealed class UnitOfWorkTestsOnSqlite(DatabaseFixture<SqliteEngine> database) : UnitOfWorkTests<SqliteEngine>(database);
 
-public sealed class UnitOfWorkTestsOnPostgres(DatabaseFixture<PostgresEngine> db) : UnitOfWorkTests<PostgresEngine>(db);
+public sealed class UnitOfWorkTestsOnPostgres(DatabaseFixture<PostgresEngine> database) : UnitOfWorkTests<PostgresEngine>(database);
 
-public sealed class UnitOfWorkTestsOnMySql(DatabaseFixture<MySqlEngine> db) : UnitOfWorkTests<MySqlEngine>(db);
+public sealed class UnitOfWorkTestsOnMySql(DatabaseFixture<MySqlEngine> database) : UnitOfWorkTests<MySqlEngine>(database);

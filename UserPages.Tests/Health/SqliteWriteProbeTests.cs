@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Health;
@@ -20,7 +19,7 @@ public sealed class SqliteWriteProbeTests(AppFixture<SqliteEngine> app) : IClass
             Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
         }
 
-        var file = new SqliteConnectionStringBuilder(app.Db.ConnectionString).DataSource;
+        var file = app.Db.SqliteFile;
         var directory = Path.GetDirectoryName(file)!;
         var schema = await app.Db.ScalarAsync<long>("PRAGMA schema_version");
         var users = await app.Db.CountUsersAsync();

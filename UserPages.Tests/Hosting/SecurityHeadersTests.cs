@@ -12,7 +12,7 @@ namespace UserPages.Tests.Hosting;
 /// Every response, pages, errors, static files and the health check alike, whatever its status, carries the security
 /// headers, and none says which server sent it.
 /// </summary>
-public sealed class SecurityHeadersTests(AppFixture<SqliteEngine> app) : IClassFixture<AppFixture<SqliteEngine>>
+public sealed class SecurityHeadersTests(AppFixture<SqliteEngine> app, TestServers servers) : IClassFixture<AppFixture<SqliteEngine>>
 {
     public static TheoryData<string> Addresses => new() { "/users", "/users/new", "/users/999999", "/no-such-page", "/error/500", "/healthz", "/healthz/live", "/healthz/ready", "/css/site.css" };
 
@@ -133,7 +133,7 @@ public sealed class SecurityHeadersTests(AppFixture<SqliteEngine> app) : IClassF
 
             case HttpStatusCode.ServiceUnavailable:
                 // A database file of its own, removed under the running app.
-                var database = TestDatabase.CreateSqlite();
+                var database = await SqliteEngine.CreateDatabaseAsync(servers);
                 await database.MigrateAsync();
                 await using (var orphaned = app.Factory.WithWebHostBuilder(builder =>
                 {

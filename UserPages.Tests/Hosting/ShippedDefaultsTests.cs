@@ -14,12 +14,10 @@ public abstract class ShippedDefaultsTests<TEngine>(DatabaseFixture<TEngine> dat
     /// <summary>Wider than the pool, several times over.</summary>
     public const int Burst = 128;
 
-    private readonly TestDatabase _db = database.Db;
-
     [Fact]
     public async Task A_signup_burst_from_128_addresses_wider_than_the_pool_is_answered_and_the_rate_limit_is_on()
     {
-        await using var server = await AppServer.StartAsShippedAsync(_db.ShippedSettings);
+        await using var server = await AppServer.StartAsShippedAsync(database.Db.ShippedSettings);
         var clients = Enumerable.Range(0, Burst).Select(i => server.CreateClient(IPAddress.Parse($"127.0.{1 + (i / 250)}.{1 + (i % 250)}"))).ToList();
         var name = SignupClient.UniqueName("burst");
         try
@@ -32,7 +30,7 @@ public abstract class ShippedDefaultsTests<TEngine>(DatabaseFixture<TEngine> dat
             var answers = $"signups: {ResponseAssert.Statuses(signups)}; listings: {ResponseAssert.Statuses(listings)}.\nThe app printed:\n{server.Output}";
             Assert.True(signups.All(r => r.StatusCode == HttpStatusCode.Redirect), answers);
             Assert.True(listings.All(r => r.StatusCode == HttpStatusCode.OK), answers);
-            Assert.Equal(Burst, await _db.CountUsersAsync(name));
+            Assert.Equal(Burst, await database.Db.CountUsersAsync(name));
 
             // The limiter is on, as shipped: one address's eleventh signup within the minute is refused.
             var form = await clients[0].GetSignupFormAsync();

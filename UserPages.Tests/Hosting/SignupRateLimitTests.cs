@@ -1,32 +1,16 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Hosting;
 
 /// <summary>Signups are limited per client address: the next post is a friendly 429 with Retry-After, nothing stored.</summary>
-public sealed class SignupRateLimitTests(SignupRateLimitTests.Fixture app) : IClassFixture<SignupRateLimitTests.Fixture>
+public sealed class SignupRateLimitTests(RateLimitedApp app) : IClassFixture<RateLimitedApp>
 {
-    public const int Limit = 3;
-
-    /// <summary>Three signups per address per hour, so a test never waits for a window to pass.</summary>
-    public sealed class Fixture(TestServers servers) : AppFixture<SqliteEngine>(servers)
-    {
-        protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-        {
-            ["RateLimiting:Enabled"] = "true",
-            ["RateLimiting:SignupsPerWindow"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RateLimiting:WindowSeconds"] = "3600",
-        };
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseTestPeerAddress();
-    }
-
     [Fact]
     public async Task Past_the_limit_a_signup_answers_429_with_retry_after_and_stores_nothing_while_reading_still_works()
     {
         var client = ClientFrom("192.0.2.10");
-        for (var i = 0; i < Limit; i++)
+        for (var i = 0; i < RateLimitedApp.Limit; i++)
         {
             var name = SignupClient.UniqueName("limited");
             Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync(name, $"{name}@example.com")).StatusCode);
@@ -49,7 +33,7 @@ public sealed class SignupRateLimitTests(SignupRateLimitTests.Fixture app) : ICl
     public async Task Another_address_has_its_own_allowance_and_invalid_posts_count_too()
     {
         var noisy = ClientFrom("192.0.2.20");
-        for (var i = 0; i < Limit; i++)
+        for (var i = 0; i < RateLimitedApp.Limit; i++)
         {
             Assert.Equal(HttpStatusCode.BadRequest, (await noisy.SignUpAsync("", "")).StatusCode);
         }
@@ -64,7 +48,7 @@ public sealed class SignupRateLimitTests(SignupRateLimitTests.Fixture app) : ICl
     public async Task An_ipv4_client_seen_as_an_ipv4_mapped_ipv6_address_shares_its_ipv4_allowance()
     {
         // A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d; switching form must not double the allowance.
-        for (var i = 0; i < Limit; i++)
+        for (var i = 0; i < RateLimitedApp.Limit; i++)
         {
             var client = ClientFrom(i % 2 == 0 ? "192.0.2.30" : "::ffff:192.0.2.30");
             Assert.Equal(HttpStatusCode.BadRequest, (await client.SignUpAsync("", "")).StatusCode);

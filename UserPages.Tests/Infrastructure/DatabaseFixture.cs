@@ -3,9 +3,10 @@ using Xunit.Sdk;
 namespace UserPages.Tests.Infrastructure;
 
 /// <summary>
-/// A fresh, migrated database of <typeparamref name="TEngine"/> that one test class owns, without the web app. A
-/// class that needs more (seeded users, a server of its own) subclasses it, or <see cref="AppFixture{TEngine}"/>, as a
-/// nested <c>Fixture</c>.
+/// A fresh, migrated database of <typeparamref name="TEngine"/> that one test class owns, without the web app: the way a
+/// test class gets a database, read through <see cref="Db"/>. A class that needs more (seeded users, settings, a server
+/// of its own) subclasses it, or <see cref="AppFixture{TEngine}"/>, as a nested <c>Fixture</c>; a test that needs a
+/// database of its own calls <see cref="ITestEngine.CreateDatabaseAsync"/>.
 /// </summary>
 public class DatabaseFixture<TEngine>(TestServers servers) : IAsyncLifetime
     where TEngine : ITestEngine

@@ -6,8 +6,9 @@ namespace UserPages.Tests.Infrastructure;
 public static class ListingWalk
 {
     /// <summary>
-    /// Follows "Older" from <paramref name="url"/> to the last page, then "Newer" back to the first, which has no Newer
-    /// link; every page answers 200 and the way back shows the same pages. Answers the usernames, page by page.
+    /// Follows "Older" (a <c>before=</c> link) from <paramref name="url"/> to the last page, then "Newer" (an <c>after=</c>
+    /// link) back to the first, which has no Newer link; every page answers 200 and the way back shows the same pages.
+    /// Answers the usernames, page by page.
     /// </summary>
     public static async Task<IReadOnlyList<IReadOnlyList<string>>> OlderToTheEndAndBackAsync(HttpClient client, string url)
     {
@@ -22,6 +23,7 @@ public static class ListingWalk
                 break;
             }
 
+            Assert.Contains("before=", older, StringComparison.Ordinal);
             page = await HtmlPage.GetAsync(client, older);
         }
 
@@ -29,6 +31,7 @@ public static class ListingWalk
         {
             var newer = page.Document.QuerySelector("a[rel=prev]")?.GetAttribute("href");
             Assert.NotNull(newer);
+            Assert.Contains("after=", newer, StringComparison.Ordinal);
             page = await HtmlPage.GetAsync(client, newer);
             Assert.Equal(HttpStatusCode.OK, page.Status);
             Assert.Equal(pages[back], page.Texts(".user-list .username"));

@@ -8,7 +8,8 @@ namespace UserPages.Tests.Infrastructure;
 /// </summary>
 public interface ITestEngine
 {
-    /// <summary>A fresh, empty database of this engine; skips or fails as <see cref="TestServers"/> decides when the engine is missing.</summary>
+    /// <summary>A fresh, empty database of this engine, the caller's to dispose: the one helper for a test that needs its own.</summary>
+    /// <remarks>Fixtures start from it too. Skips or fails as <see cref="TestServers"/> decides when the engine is missing.</remarks>
     static abstract Task<TestDatabase> CreateDatabaseAsync(TestServers servers);
 }
 

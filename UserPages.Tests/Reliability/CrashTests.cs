@@ -16,12 +16,10 @@ public abstract class CrashTests<TEngine>(DatabaseFixture<TEngine> database) : I
 
     private const long SqliteSynchronousFull = 2;
 
-    private readonly TestDatabase _db = database.Db;
-
     [Fact]
     public async Task Killed_mid_signup_load_it_loses_no_answered_signup_and_leaves_nothing_half_written()
     {
-        await using var server = await AppServer.StartAsync(_db.Settings);
+        await using var server = await AppServer.StartAsync(database.Db.Settings);
         await using var load = SignupLoad.Start(server.CreateClient, Workers, "crash", stopWhenUnanswered: true);
         await load.UntilAsync(l => l.Redirected.Count >= AnsweredBeforeKill, $"{AnsweredBeforeKill} signups");
 
@@ -32,19 +30,19 @@ public abstract class CrashTests<TEngine>(DatabaseFixture<TEngine> database) : I
 
         // Unique names: before the kill every signup was stored; the kill itself only cuts connections.
         Assert.True(load.Answers.All(a => a.Status == HttpStatusCode.Redirect), $"{load.Summary()}. The app printed:\n{server.Output}");
-        var rows = await _db.ReadEmailsByUsernameAsync();
+        var rows = await database.Db.ReadEmailsByUsernameAsync();
         Assert.All(load.Redirected, name => Assert.True(rows.ContainsKey(name), $"{name} was answered 302 but is not in the database."));
         Assert.All(rows, row => Assert.Equal(load.Sent[row.Key], row.Value));
         Assert.InRange(rows.Count - load.Redirected.Count, 0, Workers); // at most the requests in flight at the kill
-        if (_db.Provider == DatabaseProvider.Sqlite)
+        if (database.Db.Provider == DatabaseProvider.Sqlite)
         {
-            Assert.Equal("ok", await _db.ScalarAsync<string>("PRAGMA integrity_check"));
+            Assert.Equal("ok", await database.Db.ScalarAsync<string>("PRAGMA integrity_check"));
 
             // Read through the app's own connection factory, which sets it per connection: what every commit used.
-            Assert.Equal(SqliteSynchronousFull, await _db.ScalarAsync<long>("PRAGMA synchronous"));
+            Assert.Equal(SqliteSynchronousFull, await database.Db.ScalarAsync<long>("PRAGMA synchronous"));
         }
 
-        await using var restarted = await AppServer.StartAsync(_db.Settings);
+        await using var restarted = await AppServer.StartAsync(database.Db.Settings);
         using var again = restarted.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await again.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await again.SignUpAsync("after-crash", "after-crash@example.com")).StatusCode);

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Reliability;
@@ -16,13 +15,11 @@ public sealed class DatabaseOutageTests(DatabaseFixture<SqliteEngine> database) 
     private const string Started = "The database is failing";
     private const string Ended = "The database answers again";
 
-    private readonly TestDatabase _db = database.Db;
-
     [Fact]
     public async Task A_vanished_database_is_a_friendly_503_logged_once_per_incident_and_recovers_without_a_restart()
     {
-        var directory = Path.GetDirectoryName(new SqliteConnectionStringBuilder(_db.ConnectionString).DataSource)!;
-        await using var server = await AppServer.StartAsync(_db.Settings);
+        var directory = Path.GetDirectoryName(database.Db.SqliteFile)!;
+        await using var server = await AppServer.StartAsync(database.Db.Settings);
         using var client = server.CreateClient();
         var form = await client.GetSignupFormAsync();
         Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "vanish-before", "vanish-before@example.com")).StatusCode);
@@ -74,7 +71,7 @@ public sealed class DatabaseOutageTests(DatabaseFixture<SqliteEngine> database) 
     [Fact]
     public async Task A_full_disk_refuses_signups_with_a_friendly_503_and_recovers_without_a_restart()
     {
-        await using var server = await AppServer.StartAsync(_db.Settings);
+        await using var server = await AppServer.StartAsync(database.Db.Settings);
         using var client = server.CreateClient();
         var form = await client.GetSignupFormAsync();
         Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "full-before", "full-before@example.com")).StatusCode);

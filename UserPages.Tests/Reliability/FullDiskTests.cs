@@ -10,38 +10,21 @@ namespace UserPages.Tests.Reliability;
 /// SQLite's writes fail with SQLITE_FULL ("database or disk is full"), not the I/O error a file size limit gives.
 /// Signups are a friendly 503 and one incident, and freeing the space recovers the same process.
 /// </summary>
-public sealed class FullDiskTests : IAsyncLifetime
+public sealed class FullDiskTests(TestServers servers)
 {
-    private readonly DirectoryInfo _mount = Directory.CreateTempSubdirectory("userpages-full-");
-    private TestDatabase? _db;
-
-    public async ValueTask InitializeAsync()
-    {
-        if (await RunAsync("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", _mount.FullName) is { } failure)
-        {
-            var message = $"A tmpfs cannot be mounted here ({failure.Trim()}); the real full-disk test needs root.";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException(message + " CI=true requires it.");
-            }
-
-            Assert.Skip(message);
-        }
-
-        _db = TestDatabase.OpenSqlite(Path.Combine(_mount.FullName, "users.db"));
-        await _db.MigrateAsync();
-    }
-
     [Fact]
     public async Task A_disk_that_is_really_full_is_a_friendly_503_and_one_incident_and_recovers_once_space_is_freed()
     {
-        var db = _db!;
+        await using var db = await SqliteEngine.CreateDatabaseAsync(servers);
+        var directory = Path.GetDirectoryName(db.SqliteFile)!;
+        await using var disk = await SmallDisk.MountAsync(directory);
+        await db.MigrateAsync();
         await using var server = await AppServer.StartAsync(db.Settings);
         using var client = server.CreateClient();
         var form = await client.GetSignupFormAsync();
         Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "fill-before", "fill-before@example.com")).StatusCode);
 
-        var filler = Path.Combine(_mount.FullName, "filler");
+        var filler = Path.Combine(directory, "filler");
         FillTheDisk(filler);
         try
         {
@@ -72,18 +55,6 @@ public sealed class FullDiskTests : IAsyncLifetime
         Assert.Equal(["fill-after", "fill-before"], (await HtmlPage.GetAsync(client, "/users?q=fill-")).Texts(".user-list .username"));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_db is not null)
-        {
-            await _db.DisposeAsync();
-            SqliteConnection.ClearAllPools();
-            await RunAsync("umount", "--lazy", _mount.FullName);
-        }
-
-        _mount.Delete(recursive: true);
-    }
-
     /// <summary>Writes until the filesystem refuses another byte.</summary>
     private static void FillTheDisk(string filler)
     {
@@ -105,6 +76,33 @@ public sealed class FullDiskTests : IAsyncLifetime
 
     private static int CountOf(string text, string value) =>
         (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+
+    /// <summary>A 4 MiB tmpfs mounted over the database's directory, unmounted once the app's connections are closed.</summary>
+    private sealed class SmallDisk(string directory) : IAsyncDisposable
+    {
+        /// <summary>Mounts it, or skips the test where that cannot be done (it needs root); under CI it fails instead.</summary>
+        public static async Task<SmallDisk> MountAsync(string directory)
+        {
+            if (await RunAsync("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", directory) is { } failure)
+            {
+                var message = $"A tmpfs cannot be mounted here ({failure.Trim()}); the real full-disk test needs root.";
+                if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException(message + " CI=true requires it.");
+                }
+
+                Assert.Skip(message);
+            }
+
+            return new SmallDisk(directory);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            SqliteConnection.ClearAllPools();
+            await RunAsync("umount", "--lazy", directory);
+        }
+    }
 
     /// <summary>Runs a command; null on success, else what it printed.</summary>
     private static async Task<string?> RunAsync(string file, params string[] args)

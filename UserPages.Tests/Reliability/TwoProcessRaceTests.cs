@@ -15,15 +15,13 @@ public abstract class TwoProcessRaceTests<TEngine>(DatabaseFixture<TEngine> data
 {
     public const int Racers = 64;
 
-    private readonly TestDatabase _db = database.Db;
-
     [Fact]
     public async Task A_stampede_split_over_two_processes_has_one_winner_before_and_right_after_an_incident_in_one_of_them()
     {
         // A reaches a server through a relay, so that A alone can lose its database.
-        await using var relay = _db.Provider == DatabaseProvider.Sqlite ? null : new TcpRelay(_db.ServerPort);
-        await using var a = await AppServer.StartAsync(relay is null ? _db.Settings : _db.SettingsThroughPort(relay.Port));
-        await using var b = await AppServer.StartAsync(_db.Settings);
+        await using var relay = database.Db.Provider == DatabaseProvider.Sqlite ? null : new TcpRelay(database.Db.ServerPort);
+        await using var a = await AppServer.StartAsync(relay is null ? database.Db.Settings : database.Db.SettingsThroughPort(relay.Port));
+        await using var b = await AppServer.StartAsync(database.Db.Settings);
 
         await StampedeAsync(a, b, "calm");
 
@@ -38,8 +36,8 @@ public abstract class TwoProcessRaceTests<TEngine>(DatabaseFixture<TEngine> data
     public async Task Racing_for_one_name_in_both_processes_while_schema_changes_are_committed_beside_them_is_409_never_503()
     {
         const int Posts = 400;
-        await using var a = await AppServer.StartAsync(_db.Settings);
-        await using var b = await AppServer.StartAsync(_db.Settings);
+        await using var a = await AppServer.StartAsync(database.Db.Settings);
+        await using var b = await AppServer.StartAsync(database.Db.Settings);
         var name = SignupClient.UniqueName("migrating");
         var answers = new System.Collections.Concurrent.ConcurrentQueue<HttpStatusCode>();
         var racers = Enumerable.Range(0, 8).Select(racer => Task.Run(async () =>
@@ -56,7 +54,7 @@ public abstract class TwoProcessRaceTests<TEngine>(DatabaseFixture<TEngine> data
         var changes = 0;
         while (!racers.All(racer => racer.IsCompleted))
         {
-            await _db.ChangeSchemaAsync();
+            await database.Db.ChangeSchemaAsync();
             changes++;
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
@@ -65,7 +63,7 @@ public abstract class TwoProcessRaceTests<TEngine>(DatabaseFixture<TEngine> data
         var statuses = ResponseAssert.Statuses(answers);
         TestContext.Current.SendDiagnosticMessage($"{GetType().Name}: {changes} schema changes beside {statuses}.");
         Assert.True(answers.Count(s => s == HttpStatusCode.Redirect) == 1 && answers.All(s => s is HttpStatusCode.Redirect or HttpStatusCode.Conflict), $"{statuses}\nA printed:\n{a.Output}\nB printed:\n{b.Output}");
-        Assert.Equal(1, await _db.CountUsersAsync(name));
+        Assert.Equal(1, await database.Db.CountUsersAsync(name));
     }
 
     /// <summary>
@@ -115,7 +113,7 @@ public abstract class TwoProcessRaceTests<TEngine>(DatabaseFixture<TEngine> data
             var responses = await SignupClient.StampedeAsync(clients, i => (LetterCase(name, i), $"{name}-{i}@example.com"));
 
             await ResponseAssert.OneWinnerAsync(responses, "#username-error", "That username is taken. Try another one.");
-            Assert.Equal(1, await _db.CountUsersAsync(name));
+            Assert.Equal(1, await database.Db.CountUsersAsync(name));
         }
         catch (Exception failure) when (failure is not Xunit.Sdk.SkipException)
         {

@@ -1,11 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using UserPages.Tests.Hosting;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Telemetry;
@@ -13,10 +11,10 @@ namespace UserPages.Tests.Telemetry;
 /// <summary>
 /// Each number of the <c>UserPages</c> meter moves when, and only when, the thing it counts happens, driven through
 /// the real HTTP pipeline and read the way <c>dotnet-counters</c> or the OpenTelemetry SDK read it (a MeterListener
-/// scoped to this app instance's meter factory). Rate limiting is on, as in <see cref="SignupRateLimitTests"/>, so
-/// each test posts from addresses of its own.
+/// scoped to this app instance's meter factory). Rate limiting is on (<see cref="RateLimitedApp"/>), so each test posts
+/// from addresses of its own.
 /// </summary>
-public sealed class MetricsTests(SignupRateLimitTests.Fixture app) : IClassFixture<SignupRateLimitTests.Fixture>
+public sealed class MetricsTests(RateLimitedApp app) : IClassFixture<RateLimitedApp>
 {
     [Fact]
     public async Task Signups_count_as_created_or_refused_by_reason_and_each_group_commit_records_its_size_and_duration()
@@ -31,7 +29,7 @@ public sealed class MetricsTests(SignupRateLimitTests.Fixture app) : IClassFixtu
         Assert.Equal(HttpStatusCode.BadRequest, (await ClientFrom("192.0.2.2").SignUpAsync(name, "not-an-email")).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await ClientFrom("192.0.2.3").SignUpAsync(name, $"other-{name}@example.com")).StatusCode);
         var limited = ClientFrom("192.0.2.4");
-        for (var i = 0; i < SignupRateLimitTests.Limit; i++)
+        for (var i = 0; i < RateLimitedApp.Limit; i++)
         {
             Assert.Equal(HttpStatusCode.BadRequest, (await limited.SignUpAsync("", "")).StatusCode);
         }
@@ -40,7 +38,7 @@ public sealed class MetricsTests(SignupRateLimitTests.Fixture app) : IClassFixtu
 
         Assert.Equal([1], created.GetMeasurementSnapshot().Select(m => m.Value));
         Assert.Equal(
-            ["invalid", "taken", .. Enumerable.Repeat("invalid", SignupRateLimitTests.Limit), "rate_limited"],
+            ["invalid", "taken", .. Enumerable.Repeat("invalid", RateLimitedApp.Limit), "rate_limited"],
             refused.GetMeasurementSnapshot().Select(m => Assert.IsType<string>(m.Tags["reason"])));
         Assert.All(refused.GetMeasurementSnapshot(), m => Assert.Equal(1, m.Value));
 
@@ -75,7 +73,7 @@ public sealed class MetricsTests(SignupRateLimitTests.Fixture app) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
         Assert.Equal(0, Observe(open));
 
-        var directory = Path.GetDirectoryName(new SqliteConnectionStringBuilder(app.Db.ConnectionString).DataSource)!;
+        var directory = Path.GetDirectoryName(app.Db.SqliteFile)!;
         Directory.Move(directory, directory + "-away");
         try
         {
