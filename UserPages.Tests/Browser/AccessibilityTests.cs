@@ -50,6 +50,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, BrowserApp app) :
     [Fact]
     public Task The_check_does_report_a_field_that_has_lost_its_label() => browser.RunAsync(app, async page =>
     {
+        Axe.EnsureAvailable();
         await page.GotoAsync("/users/new");
         await page.Locator("label[for=Input_Username]").EvaluateAsync("label => label.remove()");
 
