@@ -17,7 +17,9 @@ public sealed class CommandLineTests
     [InlineData("migrate stauts", "UserPages migrate: unknown command 'stauts'; did you mean 'status'? See 'UserPages migrate --help'.")]
     [InlineData("migrate down --too 3", "UserPages migrate down: unknown option '--too'; did you mean '--to'? See 'UserPages migrate down --help'.")]
     [InlineData("backup", "UserPages backup: Option '--to' is required. See 'UserPages backup --help'.")]
-    [InlineData("seed --users many", "UserPages seed: Cannot parse argument 'many' for option '--users' as expected type 'System.Int32'. See 'UserPages seed --help'.")]
+    [InlineData("seed --users many", "UserPages seed: --users takes a whole number, not 'many'. See 'UserPages seed --help'.")]
+    [InlineData("seed --users 99999999999", "UserPages seed: --users 99999999999 is out of range. See 'UserPages seed --help'.")]
+    [InlineData("migrate down --to three", "UserPages migrate down: --to takes a whole number, not 'three'. See 'UserPages migrate down --help'.")]
     [InlineData("--frobnicate", "UserPages: unknown option '--frobnicate'; the web server's settings take a value (--frobnicate VALUE). See 'UserPages --help'.")]
     public async Task What_it_does_not_understand_is_one_line_on_stderr_and_exit_code_2(string commandLine, string expected)
     {

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
 using UserPages.Data;
 using UserPages.Schema;
 
@@ -63,6 +66,26 @@ public static class CommandLine
         return await parse.InvokeAsync();
     }
 
+    /// <summary>
+    /// Reads an option's whole number, refusing anything else in words (<c>--users takes a whole number, not 'abc'.</c>)
+    /// rather than with System.CommandLine's "as expected type 'System.Int32'".
+    /// </summary>
+    internal static T WholeNumber<T>(ArgumentResult result)
+        where T : struct, IBinaryInteger<T>
+    {
+        var text = result.Tokens is [var token] ? token.Value : "";
+        if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        var option = result.Parent is OptionResult { Option.Name: var name } ? name : result.Argument.Name;
+        result.AddError(BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+            ? $"{option} {text} is out of range."
+            : $"{option} takes a whole number, not '{text}'.");
+        return default;
+    }
+
     // One line: what was not understood, the nearest name when there is one, and where the help is.
     private static string Refusal(ParseResult parse)
     {
@@ -83,11 +106,11 @@ public static class CommandLine
             : command is RootCommand && token.StartsWith("--", StringComparison.Ordinal) ? $"{path}: unknown option '{token}'; the web server's settings take a value ({token} VALUE). {help}"
             : $"{path}: unknown {what} '{token}'. {help}";
 
-        static IEnumerable<string> Path(System.CommandLine.Parsing.SymbolResult? result)
+        static IEnumerable<string> Path(SymbolResult? result)
         {
             for (; result is not null; result = result.Parent)
             {
-                if (result is System.CommandLine.Parsing.CommandResult { Command: var step })
+                if (result is CommandResult { Command: var step })
                 {
                     yield return step is RootCommand ? Name : step.Name;
                 }
