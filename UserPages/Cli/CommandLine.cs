@@ -55,6 +55,7 @@ public static class CommandLine
             SeedCommand.Create(verbose),
             BackupCommand.Create(verbose),
         };
+        root.Subcommands.Add(HelpCommand(root));
         root.Options.Add(verbose);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -84,6 +85,32 @@ public static class CommandLine
             ? $"{option} {text} is out of range."
             : $"{option} takes a whole number, not '{text}'.");
         return default;
+    }
+
+    // `help [command…]` is `[command…] --help`, for those who type it the way git and dotnet take it.
+    private static Command HelpCommand(RootCommand root)
+    {
+        var topic = new Argument<string[]>("command") { Description = "The command to describe, such as migrate or migrate down.", Arity = ArgumentArity.ZeroOrMore };
+        // Checked here: after --help, System.CommandLine ignores what it does not know and shows the nearest help.
+        topic.Validators.Add(result =>
+        {
+            Command command = root;
+            foreach (var name in result.Tokens.Select(token => token.Value))
+            {
+                if (command.Subcommands.FirstOrDefault(subcommand => subcommand.Name == name) is not { } next)
+                {
+                    result.AddError(Nearest(name, command.Subcommands.Select(subcommand => subcommand.Name)) is { } suggestion
+                        ? $"unknown command '{name}'; did you mean '{suggestion}'?"
+                        : $"unknown command '{name}'.");
+                    return;
+                }
+
+                command = next;
+            }
+        });
+        var help = new Command("help", "Show help for the app or a command, as --help does.") { topic };
+        help.SetAction((parse, _) => RunAsync([.. parse.GetValue(topic) ?? [], "--help"]));
+        return help;
     }
 
     // One line: what was not understood, the nearest name when there is one, and where the help is.
