@@ -13,6 +13,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
+    /// <summary>Whether this is CI, where a missing browser or axe-core fails the tests that need it instead of skipping them.</summary>
+    public static bool UnderCI { get; } = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Why the browser tests cannot run on this machine; null when they can.</summary>
     public string? MissingBrowser { get; private set; }
 
@@ -24,7 +27,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             var reason = $"{ChromiumPath} is missing: install Debian's chromium (apt-get install chromium; .ci/run does).";
             // On a laptop without Chromium the tests skip with that reason; in CI a missing browser must fail loudly.
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            if (UnderCI)
             {
                 throw new InvalidOperationException($"{reason} Under CI=true that is a failure, not a skip.");
             }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
+using Xunit.Sdk;
 
 namespace UserPages.Tests.Browser;
 
@@ -50,7 +51,7 @@ public static class Scenario
             await steps(page);
             Assert.True(problems.Count == 0, "The pages did something a strict, self-contained site must not:\n" + string.Join('\n', problems));
         }
-        catch
+        catch (Exception exception) when (exception is not SkipException)
         {
             await SaveEvidenceAsync(page, $"{Path.GetFileNameWithoutExtension(testFile)}.{test}");
             throw;

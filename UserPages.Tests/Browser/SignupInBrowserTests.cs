@@ -43,19 +43,70 @@ public sealed class SignupInBrowserTests(BrowserFixture browser, BrowserApp app)
     });
 
     [Fact]
-    public Task The_browser_checks_the_same_rules_as_the_server() => browser.RunAsync(app, async page =>
+    public Task A_name_typed_with_spaces_around_it_is_sent_and_stored_trimmed() => browser.RunAsync(app, async page =>
     {
         var form = await SignupForm.OpenAsync(page);
 
-        await form.Username.FillAsync("no spaces");
-        Assert.True(await form.Username.EvaluateAsync<bool>("input => input.validity.patternMismatch"));
-        Assert.Equal(3, await form.Username.EvaluateAsync<int>("input => input.minLength"));
-        await form.Username.FillAsync("");
-        await form.Username.PressSequentiallyAsync(new string('a', 45));
-        await Expect(form.Username).ToHaveValueAsync(new string('a', 40));
+        // Typed key by key: a phone keyboard adds the trailing space after an autocompleted word.
+        await form.Username.PressSequentiallyAsync("  Ada.Lovelace ");
+        await form.Email.PressSequentiallyAsync(" ada.lovelace@example.com ");
+        Assert.True(await page.Locator("form.signup-form").EvaluateAsync<bool>("form => form.checkValidity()"), "The browser refused it.");
+        var response = await form.SubmitAsync(() => form.Email.PressAsync("Enter"));
 
+        Assert.Equal(302, response.Status);
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Welcome, Ada.Lovelace! Your account was created.");
+        await Expect(page.Locator(".user-list li").First.Locator(".username")).ToHaveTextAsync("Ada.Lovelace");
+    });
+
+    /// <summary>Values the server accepts once it has trimmed and NFKC-folded them, and the username it stores.</summary>
+    public static TheoryData<string, string, string> AcceptedByTheServer => new()
+    {
+        // No-break spaces, as pasted from a web page.
+        { "\u00A0Grace.Hopper\u00A0", "\u00A0grace.hopper@example.com\u00A0", "Grace.Hopper" },
+        { "ＫＡＴＨＥＲＩＮＥ", "ｋａｔｈｅｒｉｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "KATHERINE" },
+        // Two characters before folding: a minlength of 3 would have refused it.
+        { "ﬁx", "fix@example.com", "fix" },
+        // 42 characters before trimming: a maxlength of 40 would have cut off the end of the name.
+        { "  " + new string('m', 40), "m40@example.com", new string('m', 40) },
+    };
+
+    [Theory]
+    [MemberData(nameof(AcceptedByTheServer))]
+    public Task The_browser_never_refuses_what_the_server_accepts(string username, string email, string stored) => browser.RunAsync(app, async page =>
+    {
+        var form = await SignupForm.OpenAsync(page);
+        await form.Username.FillAsync(username);
+        await form.Email.FillAsync(email);
+
+        Assert.True(await page.Locator("form.signup-form").EvaluateAsync<bool>("form => form.checkValidity()"), "The browser refused it.");
+        Assert.Equal(302, (await form.SubmitAsync(() => form.Email.PressAsync("Enter"))).Status);
+        await Expect(page.Locator(".user-list li").First.Locator(".username")).ToHaveTextAsync(stored);
+    });
+
+    [Fact]
+    public Task Where_the_browser_refuses_it_says_what_the_server_says() => browser.RunAsync(app, async page =>
+    {
+        var form = await SignupForm.OpenAsync(page);
+        var posts = 0;
+        page.Request += (_, request) => posts += request.Method == "POST" ? 1 : 0;
+
+        await form.Username.FillAsync("no spaces");
         await form.Email.FillAsync("not-an-email");
-        Assert.True(await form.Email.EvaluateAsync<bool>("input => input.validity.typeMismatch"));
+        await form.Email.PressAsync("Enter");
+
+        Assert.True(await form.Username.EvaluateAsync<bool>("input => input.validity.patternMismatch"));
+        Assert.True(await form.Email.EvaluateAsync<bool>("input => input.validity.patternMismatch"));
+        await Expect(form.Username).ToBeFocusedAsync();
+        Assert.Equal(0, posts);
+        // Chromium shows the title under its own "Please match the requested format."
+        var usernameMessage = await form.Username.GetAttributeAsync("title");
+        var emailMessage = await form.Email.GetAttributeAsync("title");
+
+        await form.SkipBrowserChecksAsync();
+        Assert.Equal(400, (await form.SubmitAsync(() => form.Submit.ClickAsync())).Status);
+
+        await Expect(page.Locator("#username-error")).ToHaveTextAsync(usernameMessage ?? "");
+        await Expect(page.Locator("#email-error")).ToHaveTextAsync(emailMessage ?? "");
         await form.Email.FillAsync("person@example.com");
         Assert.True(await form.Email.EvaluateAsync<bool>("input => input.validity.valid"));
     });

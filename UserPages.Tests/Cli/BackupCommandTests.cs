@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.RegularExpressions;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Cli;
@@ -70,6 +71,21 @@ public sealed class BackupCommandTests(DatabaseFixture<SqliteEngine> database) :
         var forced = await AppProcess.RunAsync(database.Db.Settings, "backup", "--to", file, "--force");
 
         Assert.Equal(0, forced.ExitCode);
+        await using var copy = TestDatabase.OpenSqlite(file);
+        Assert.Equal("ok", await copy.ScalarAsync<string>("PRAGMA integrity_check"));
+    }
+
+    [Fact]
+    public async Task A_relative_path_lands_in_the_working_directory_and_the_output_names_the_full_path()
+    {
+        var info = AppProcess.StartInfo(_db.Settings, "Production", "backup", "--to", "relative.db");
+        info.WorkingDirectory = _backups.FullName;
+
+        var result = await AppProcess.RunAsync(info);
+
+        var file = Path.Combine(_backups.FullName, "relative.db");
+        Assert.True(result.ExitCode == 0, $"backup exited with {result.ExitCode}: {result.Error}");
+        Assert.Matches($@"^Backed up \d+ users? to {Regex.Escape(file)} ", result.Output);
         await using var copy = TestDatabase.OpenSqlite(file);
         Assert.Equal("ok", await copy.ScalarAsync<string>("PRAGMA integrity_check"));
     }

@@ -93,6 +93,18 @@ public abstract class MigrateCommandTests<TEngine>(TestServers servers)
         Assert.NotEmpty(status.Pending);
     }
 
+    [Fact]
+    public async Task Script_on_a_current_schema_says_in_an_sql_comment_that_there_is_nothing_to_apply()
+    {
+        await _db.MigrateAsync();
+
+        var result = await AppProcess.RunAsync(_db.Settings, "migrate", "script");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"-- Nothing to apply: every migration this build knows is applied (version {TestDatabase.LatestVersion}).", result.Output.TrimEnd('\n'));
+        Assert.Empty(result.Error);
+    }
+
     // The script is for operators who apply SQL themselves: run as printed, in one go, it must build the schema
     // `migrate up` builds, version table included, triggers and all.
     [Fact]

@@ -43,9 +43,13 @@ public static class AppProcess
     public static Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string> settings, params string[] args) =>
         RunInEnvironmentAsync("Production", settings, args);
 
-    public static async Task<ProcessResult> RunInEnvironmentAsync(string environment, IReadOnlyDictionary<string, string> settings, params string[] args)
+    public static Task<ProcessResult> RunInEnvironmentAsync(string environment, IReadOnlyDictionary<string, string> settings, params string[] args) =>
+        RunAsync(StartInfo(settings, environment, args));
+
+    /// <summary>Runs a process as started (a working directory or command of a test's own), to its end or a minute.</summary>
+    public static async Task<ProcessResult> RunAsync(ProcessStartInfo info)
     {
-        using var process = Process.Start(StartInfo(settings, environment, args))!;
+        using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -56,7 +60,7 @@ public static class AppProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet UserPages.dll {string.Join(' ', args)} did not finish in time.");
+            throw new TimeoutException($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not finish in time.");
         }
 
         return new ProcessResult(process.ExitCode, await output, await error);

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
 using UserPages.Data;
 using UserPages.Schema;
 
@@ -52,6 +55,7 @@ public static class CommandLine
             SeedCommand.Create(verbose),
             BackupCommand.Create(verbose),
         };
+        root.Subcommands.Add(HelpCommand(root));
         root.Options.Add(verbose);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -61,6 +65,52 @@ public static class CommandLine
         }
 
         return await parse.InvokeAsync();
+    }
+
+    /// <summary>
+    /// Reads an option's whole number, refusing anything else in words (<c>--users takes a whole number, not 'abc'.</c>)
+    /// rather than with System.CommandLine's "as expected type 'System.Int32'".
+    /// </summary>
+    internal static T WholeNumber<T>(ArgumentResult result)
+        where T : struct, IBinaryInteger<T>
+    {
+        var text = result.Tokens is [var token] ? token.Value : "";
+        if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        var option = result.Parent is OptionResult { Option.Name: var name } ? name : result.Argument.Name;
+        result.AddError(BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+            ? $"{option} {text} is out of range."
+            : $"{option} takes a whole number, not '{text}'.");
+        return default;
+    }
+
+    // `help [command…]` is `[command…] --help`, for those who type it the way git and dotnet take it.
+    private static Command HelpCommand(RootCommand root)
+    {
+        var topic = new Argument<string[]>("command") { Description = "The command to describe, such as migrate or migrate down.", Arity = ArgumentArity.ZeroOrMore };
+        // Checked here: after --help, System.CommandLine ignores what it does not know and shows the nearest help.
+        topic.Validators.Add(result =>
+        {
+            Command command = root;
+            foreach (var name in result.Tokens.Select(token => token.Value))
+            {
+                if (command.Subcommands.FirstOrDefault(subcommand => subcommand.Name == name) is not { } next)
+                {
+                    result.AddError(Nearest(name, command.Subcommands.Select(subcommand => subcommand.Name)) is { } suggestion
+                        ? $"unknown command '{name}'; did you mean '{suggestion}'?"
+                        : $"unknown command '{name}'.");
+                    return;
+                }
+
+                command = next;
+            }
+        });
+        var help = new Command("help", "Show help for the app or a command, as --help does.") { topic };
+        help.SetAction((parse, _) => RunAsync([.. parse.GetValue(topic) ?? [], "--help"]));
+        return help;
     }
 
     // One line: what was not understood, the nearest name when there is one, and where the help is.
@@ -83,11 +133,11 @@ public static class CommandLine
             : command is RootCommand && token.StartsWith("--", StringComparison.Ordinal) ? $"{path}: unknown option '{token}'; the web server's settings take a value ({token} VALUE). {help}"
             : $"{path}: unknown {what} '{token}'. {help}";
 
-        static IEnumerable<string> Path(System.CommandLine.Parsing.SymbolResult? result)
+        static IEnumerable<string> Path(SymbolResult? result)
         {
             for (; result is not null; result = result.Parent)
             {
-                if (result is System.CommandLine.Parsing.CommandResult { Command: var step })
+                if (result is CommandResult { Command: var step })
                 {
                     yield return step is RootCommand ? Name : step.Name;
                 }

@@ -14,7 +14,7 @@ internal static class MigrateCommands
         var status = new Command("status", "Show the current version and the applied and pending migrations.");
         status.SetAction((parse, _) => Run(parse, verbose, "migrate status", (migrator, _) => StatusAsync(migrator)));
 
-        var to = new Option<long>("--to") { Description = "The version to roll back to (0 removes every migration).", Required = true };
+        var to = new Option<long>("--to") { Description = "The version to roll back to (0 removes every migration).", Required = true, CustomParser = CommandLine.WholeNumber<long> };
         var down = new Command("down", "Roll back to an earlier version.") { to };
         down.SetAction((parse, ct) => Run(parse, verbose, "migrate down", (migrator, p) => DownAsync(migrator, p.GetValue(to), ct)));
 

@@ -12,7 +12,7 @@ internal static class SeedCommand
 
     public static Command Create(Option<bool> verbose)
     {
-        var users = new Option<int>("--users") { Description = "How many users to add.", Required = true };
+        var users = new Option<int>("--users") { Description = "How many users to add.", Required = true, CustomParser = CommandLine.WholeNumber<int> };
         users.Validators.Add(result =>
         {
             // A value that is not a number at all is the parser's own error; reading it here would throw.

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using UserPages.Hosting;
@@ -20,7 +21,7 @@ public sealed class ErrorModel : PageModel
     private (string Heading, string Explanation) Description => Status switch
     {
         400 => ("Bad request", "We could not understand that request. If you were sending a form, reload the page and try again."),
-        404 => ("Page not found", "There is nothing at this address. The link may be mistyped, or the page may have moved."),
+        404 => ("Page not found", PageExplanation() ?? "There is nothing at this address. The link may be mistyped, or the page may have moved."),
         405 => ("Method not allowed", "This address does not accept that kind of request."),
         413 => ("Too large", "That request was larger than we accept. Shorten what you sent and try again."),
         415 => ("Unsupported format", "That request was sent in a format we do not accept. Use the form on the page."),
@@ -31,4 +32,11 @@ public sealed class ErrorModel : PageModel
         >= 500 => ("Something went wrong", "Something went wrong on our side. It has been logged; please try again."),
         _ => ("Something went wrong", "That did not work. Please go back and try again."),
     };
+
+    // The page that answered 404 may say what was missing; the re-execute keeps its endpoint and route values.
+    private string? PageExplanation() =>
+        HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is { Endpoint: { } page, RouteValues: { } route }
+        && page.Metadata.GetMetadata<NotFoundExplanationAttribute>() is { } explanation
+            ? explanation.Explain(route)
+            : null;
 }

@@ -92,12 +92,21 @@ public sealed class SchemaMigrator(Database database, Assembly migrations, TimeS
         return Task.FromResult(Read(runner));
     }
 
-    /// <summary>Writes the SQL the pending migrations would run, running none of it.</summary>
-    public Task ScriptAsync(TextWriter output)
+    /// <summary>
+    /// Writes the SQL the pending migrations would run, running none of it; with nothing pending, an SQL comment saying
+    /// so, because an empty script cannot be told from a failed one.
+    /// </summary>
+    public async Task ScriptAsync(TextWriter output)
     {
         using var runner = CreateRunner(ReadOnlyConnectionString(), previewTo: output);
-        runner.GetRequiredService<IMigrationRunner>().MigrateUp();
-        return Task.CompletedTask;
+        var migrations = runner.GetRequiredService<IMigrationRunner>();
+        if (!migrations.HasMigrationsToApplyUp())
+        {
+            await output.WriteLineAsync($"-- Nothing to apply: every migration this build knows is applied (version {Read(runner).CurrentVersion}).");
+            return;
+        }
+
+        migrations.MigrateUp();
     }
 
     /// <summary>Creates the SQLite file (and its folder) and puts it in WAL mode, a property of the file set once.</summary>
