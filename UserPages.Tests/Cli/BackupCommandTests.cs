@@ -78,7 +78,7 @@ public sealed class BackupCommandTests(DatabaseFixture<SqliteEngine> database) :
     [Fact]
     public async Task A_relative_path_lands_in_the_working_directory_and_the_output_names_the_full_path()
     {
-        var info = AppProcess.StartInfo(_db.Settings, "Production", "backup", "--to", "relative.db");
+        var info = AppProcess.StartInfo(database.Db.Settings, "Production", "backup", "--to", "relative.db");
         info.WorkingDirectory = _backups.FullName;
 
         var result = await AppProcess.RunAsync(info);

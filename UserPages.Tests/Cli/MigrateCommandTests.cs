@@ -96,9 +96,10 @@ public abstract class MigrateCommandTests<TEngine>(TestServers servers)
     [Fact]
     public async Task Script_on_a_current_schema_says_in_an_sql_comment_that_there_is_nothing_to_apply()
     {
-        await _db.MigrateAsync();
+        await using var db = await TEngine.CreateDatabaseAsync(servers);
+        await db.MigrateAsync();
 
-        var result = await AppProcess.RunAsync(_db.Settings, "migrate", "script");
+        var result = await AppProcess.RunAsync(db.Settings, "migrate", "script");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal($"-- Nothing to apply: every migration this build knows is applied (version {TestDatabase.LatestVersion}).", result.Output.TrimEnd('\n'));
