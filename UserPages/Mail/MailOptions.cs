@@ -62,6 +62,11 @@ public sealed class MailOptions : IValidatableObject
             }
         }
 
+        if (Outbox.ClaimTimeout <= Outbox.SendTimeout)
+        {
+            yield return new ValidationResult("Mail:Outbox:ClaimTimeout must be longer than Mail:Outbox:SendTimeout: a claim must outlast a send.");
+        }
+
         if (Outbox.BatchSize is < 1 or > 1000)
         {
             yield return new ValidationResult("Mail:Outbox:BatchSize must be between 1 and 1000.");
