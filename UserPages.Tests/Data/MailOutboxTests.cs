@@ -49,21 +49,32 @@ public abstract class MailOutboxTests<TEngine>(DatabaseFixture<TEngine> db) : IC
         await EmptyAsync();
         await QueueAsync(300);
 
-        var claimed = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        // Every sender holds its first claim before any goes on, so claims certainly overlap, then all drain at will.
+        const int Senders = 6;
+        var holding = 0;
+        var allHolding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var claimed = await Task.WhenAll(Enumerable.Range(0, Senders).Select(_ => Task.Run(async () =>
         {
-            var mine = new List<long>();
+            var mine = (await Outbox.ClaimAsync(7, AMinute, default)).Messages.Select(m => m.Id).ToList();
+            if (Interlocked.Increment(ref holding) == Senders)
+            {
+                allHolding.SetResult();
+            }
+
+            await allHolding.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var first = mine.Count;
             while ((await Outbox.ClaimAsync(7, AMinute, default)).Messages is { Count: > 0 } batch)
             {
                 mine.AddRange(batch.Select(m => m.Id));
             }
 
-            return mine;
+            return (First: first, Ids: mine);
         })));
 
-        var all = claimed.SelectMany(ids => ids).ToList();
+        var all = claimed.SelectMany(sender => sender.Ids).ToList();
         Assert.Equal(300, all.Count);
         Assert.Equal(300, all.Distinct().Count());
-        Assert.True(claimed.Count(ids => ids.Count > 0) > 1, "Only one sender got any messages: the claims never overlapped.");
+        Assert.All(claimed, sender => Assert.Equal(7, sender.First));
     }
 
     [Fact]
