@@ -77,7 +77,7 @@ public sealed partial class OutboxSender(
                 busy = false;
             }
 
-            // With a full batch there may be more: go on at once; otherwise wait for mail to fall due.
+            // After a batch there may be more: go on at once; otherwise wait for mail to fall due.
             if (!busy)
             {
                 try
