@@ -128,6 +128,17 @@ record() { # row size value
 thousands() { sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta' <<<"$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
+wait_for_mail() { # count: until the sink holds that many messages, for at most 120 s
+  local held
+  for _ in $(seq 1200); do
+    held=$(cat "$out/sink-count" 2>/dev/null || echo 0)
+    ((held >= $1)) && return 0
+    sleep 0.1
+  done
+  echo "the sink holds $held of $1 messages after 120 s" >&2
+  exit 1
+}
+
 wait_for() { # url
   for _ in $(seq 100); do
     curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
@@ -256,25 +267,29 @@ for size in "${sizes[@]}"; do
   record "peak RSS overall, MB" "$size" "$(peak_rss_mb)"
   stop_app
 
-  # The outbox drained into a local SMTP sink (MailKit to SmtpServer over loopback, one connection a batch): mail
-  # queued while the app was down, timed from the app being ready to the sink holding the last message.
+  # The outbox drained into a local SMTP sink (MailKit to bench/MailSink over loopback, one connection a batch): mail
+  # queued while the app was down, timed from the app being ready to the sink holding the last message. Then as much
+  # again queued at once, and the signups measured while the sender drains it, against the signups measured above.
   engine_queue_mail "$size" "$mail_count"
   sink_port=$(free_port 2525)
   rm -f "$out/sink-count"
   "$out/sink/MailSink" "$sink_port" "$out/sink-count" >"$out/sink-$size.log" 2>&1 &
   sink_pid=$!
   (cd "$out/app" && Mail__Smtp__Host=127.0.0.1 Mail__Smtp__Port=$sink_port Mail__Smtp__Security=None \
-    Mail__From="UserPages <noreply@example.com>" ASPNETCORE_URLS=$base exec dotnet UserPages.dll) >"$out/app-mail-$size.log" 2>&1 &
+    Mail__From="UserPages <noreply@example.com>" RateLimiting__Enabled=false ASPNETCORE_URLS=$base exec dotnet UserPages.dll) \
+    >"$out/app-mail-$size.log" 2>&1 &
   app_pid=$!
   wait_for "$base/healthz"
   started=$(date +%s.%N)
-  for _ in $(seq 1200); do
-    (($(cat "$out/sink-count" 2>/dev/null || echo 0) >= mail_count)) && break
-    sleep 0.1
-  done
-  drained=$(date +%s.%N) sent=$(cat "$out/sink-count" 2>/dev/null || echo 0)
-  ((sent >= mail_count)) || { echo "the sink received $sent of $mail_count messages in 120 s" >&2; exit 1; }
-  record "mail drained into a local SMTP sink, mails/s" "$size" "$(awk -v n="$sent" -v a="$started" -v b="$drained" 'BEGIN { printf "%.0f", n / (b - a) }')"
+  wait_for_mail $mail_count
+  drained=$(date +%s.%N)
+  record "mail drained into a local SMTP sink, mails/s" "$size" "$(awk -v n="$mail_count" -v a="$started" -v b="$drained" 'BEGIN { printf "%.0f", n / (b - a) }')"
+  engine_queue_mail "$size" $((mail_count * 4))
+  read -r rps p99 errors < <(BENCH_TOKENS=$tokens BENCH_RUN=d$size measure signup "$duration" "$base/")
+  unsent=$((mail_count * 5 - $(cat "$out/sink-count")))
+  record "signups while the sender drains, req/s (mail still queued after)" "$size" "$rps ($unsent)"
+  record "signups while draining / signups alone" "$size" "$(ratio "$rps" "$signup_capacity")"
+  wait_for_mail $((mail_count * 5))
   stop_app
   stop_sink
 done
