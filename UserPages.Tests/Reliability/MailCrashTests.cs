@@ -37,6 +37,7 @@ public abstract class MailCrashTests<TEngine>(DatabaseFixture<TEngine> database)
         var ids = smtp.Received.Select(m => m.MessageId!).ToList();
         Assert.Equal(queued.Order(), ids.Distinct().Select(id => id.Split('@')[0]).Order());
         Assert.InRange(ids.Count - ids.Distinct().Count(), 0, 1); // the message accepted in the instant before the kill
+        Assert.DoesNotContain("@example.com", restarted.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,6 +78,7 @@ public abstract class MailCrashTests<TEngine>(DatabaseFixture<TEngine> database)
         Assert.Equal(500, ids.Count);
         Assert.Equal(queued.Order(), ids.Order());
         Assert.Equal(500, await _db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox WHERE state = 1"));
+        Assert.DoesNotContain("@example.com", first.Output + second.Output, StringComparison.Ordinal);
     }
 
     private Dictionary<string, string> Settings(SmtpTestServer smtp, string claimTimeout) => new(_db.Settings.Concat(smtp.Settings))
