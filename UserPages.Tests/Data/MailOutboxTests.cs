@@ -92,8 +92,8 @@ public abstract class MailOutboxTests<TEngine>(DatabaseFixture<TEngine> db) : IC
         Assert.Equal(first.Messages[0].Id, message.Id);
         Assert.Equal(first.Messages[0].MessageId, message.MessageId);
         Assert.Equal(2, message.Attempts);
-        Assert.False(await Outbox.MarkSentAsync(first, message.Id, default));
-        Assert.True(await Outbox.MarkSentAsync(second, message.Id, default));
+        Assert.Equal(0, await Outbox.MarkSentAsync(first, [message.Id], default));
+        Assert.Equal(1, await Outbox.MarkSentAsync(second, [message.Id], default));
         Assert.Empty((await Outbox.ClaimAsync(10, AMinute, default)).Messages);
     }
 
@@ -108,7 +108,7 @@ public abstract class MailOutboxTests<TEngine>(DatabaseFixture<TEngine> db) : IC
         var backlog = await Outbox.ReadBacklogAsync(default);
         Assert.Equal((0, 3, 0, 0), (backlog.Due, backlog.Sending, backlog.Retrying, backlog.Dead));
 
-        Assert.True(await Outbox.MarkSentAsync(claim, claim.Messages[0].Id, default));
+        Assert.Equal(1, await Outbox.MarkSentAsync(claim, [claim.Messages[0].Id], default));
         Assert.Equal(2, await Outbox.ReleaseAsync(claim, default));
 
         var again = await Outbox.ClaimAsync(10, AMinute, default);
@@ -123,7 +123,7 @@ public abstract class MailOutboxTests<TEngine>(DatabaseFixture<TEngine> db) : IC
         await QueueAsync(3);
         var claim = await Outbox.ClaimAsync(10, AMinute, default);
         var (sent, later, dead) = (claim.Messages[0].Id, claim.Messages[1].Id, claim.Messages[2].Id);
-        Assert.True(await Outbox.MarkSentAsync(claim, sent, default));
+        Assert.Equal(1, await Outbox.MarkSentAsync(claim, [sent], default));
         Assert.True(await Outbox.RetryLaterAsync(claim, later, DateTime.UtcNow + AMinute, "SMTP 451 MessageNotAccepted", default));
         Assert.True(await Outbox.MarkDeadAsync(claim, dead, "SMTP 550 RecipientNotAccepted", default));
 

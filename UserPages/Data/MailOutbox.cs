@@ -60,7 +60,13 @@ public sealed class MailOutbox(Database database, TimeProvider time)
     // Every mark names the claim: a sender whose claim expired and was taken again changes nothing.
     public const string MarkSent = """
         UPDATE mail_outbox SET state = 1, claim = NULL, finished_at = @Now, last_error = NULL
-        WHERE id = @Id AND claim = @Claim
+        WHERE id IN @Ids AND claim = @Claim
+        """;
+
+    // Npgsql takes the ids as one array parameter, where Dapper spells IN @Ids out for the other engines.
+    public const string MarkSentPostgres = """
+        UPDATE mail_outbox SET state = 1, claim = NULL, finished_at = @Now, last_error = NULL
+        WHERE id = ANY(@Ids) AND claim = @Claim
         """;
 
     public const string MarkDead = """
@@ -98,6 +104,8 @@ public sealed class MailOutbox(Database database, TimeProvider time)
         FROM mail_outbox
         WHERE state IN (0, 2)
         """;
+
+    private readonly string _markSent = database.Provider == DatabaseProvider.Postgres ? MarkSentPostgres : MarkSent;
 
     private readonly string? _claim = database.Provider switch
     {
@@ -144,9 +152,14 @@ public sealed class MailOutbox(Database database, TimeProvider time)
         return claim with { Messages = messages };
     }
 
-    /// <summary>Records the message as delivered; false when its claim was no longer this one's.</summary>
-    public Task<bool> MarkSentAsync(OutboxClaim claim, long id, CancellationToken cancellationToken) =>
-        ExecuteAsync(MarkSent, new { Id = id, Claim = claim.Token, Now = Now() }, cancellationToken);
+    /// <summary>Records the messages as delivered, in one commit; returns how many were still this claim's.</summary>
+    public async Task<int> MarkSentAsync(OutboxClaim claim, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        await using var unit = await database.BeginWriteAsync(cancellationToken);
+        var marked = await unit.Connection.ExecuteAsync(new CommandDefinition(_markSent, new { Ids = ids.ToArray(), Claim = claim.Token, Now = Now() }, unit.Transaction, cancellationToken: cancellationToken));
+        await unit.CommitAsync(cancellationToken);
+        return marked;
+    }
 
     /// <summary>Gives up on the message for good, saying why (never with the address).</summary>
     public Task<bool> MarkDeadAsync(OutboxClaim claim, long id, string error, CancellationToken cancellationToken) =>

@@ -8,9 +8,9 @@ namespace UserPages.Mail;
 
 /// <summary>
 /// Delivers the outbox, on every instance: claims a batch of due messages (no other instance takes them while the
-/// claim holds), sends them over one connection, and marks each sent, retried later or dead. A claim left by a killed
-/// process expires and is taken again; at shutdown the message in flight is finished and the rest released. A crash
-/// between the server's acceptance and the mark sends that message again, with the same Message-ID.
+/// claim holds), sends them over one connection, marks a failure at once and what was sent in one commit at the end
+/// of the batch. A claim left by a killed process expires and is taken again; at shutdown the message in flight is
+/// finished and the rest released. A crash before the batch's mark sends its messages again, with the same Message-IDs.
 /// </summary>
 public sealed partial class OutboxSender(
     MailOutbox outbox,
@@ -95,6 +95,7 @@ public sealed partial class OutboxSender(
     private async Task DeliverAsync(OutboxClaim claim, CancellationToken stoppingToken)
     {
         var done = 0;
+        var sent = new List<long>(claim.Messages.Count);
         IMailConnection? connection = null;
         try
         {
@@ -119,7 +120,7 @@ public sealed partial class OutboxSender(
                     failure = delivery.Explain(exception);
                     foreach (var unsent in claim.Messages.Skip(done))
                     {
-                        await RecordAsync(claim, unsent, failure);
+                        await RecordFailureAsync(claim, unsent, failure);
                         done++;
                     }
 
@@ -135,7 +136,16 @@ public sealed partial class OutboxSender(
                     failure = delivery.Explain(exception);
                 }
 
-                await RecordAsync(claim, message, failure);
+                if (failure is null)
+                {
+                    metrics.MailSent();
+                    sent.Add(message.Id);
+                }
+                else
+                {
+                    await RecordFailureAsync(claim, message, failure);
+                }
+
                 done++;
                 if (!connection.IsUsable)
                 {
@@ -151,6 +161,12 @@ public sealed partial class OutboxSender(
                 await connection.DisposeAsync();
             }
 
+            // One commit for the batch's sent mail (on SQLite each commit is an fsync the signups wait behind too).
+            if (sent.Count > 0 && await outbox.MarkSentAsync(claim, sent, CancellationToken.None) is var marked && marked < sent.Count)
+            {
+                LogClaimLost(logger, sent.Count - marked);
+            }
+
             if (done < claim.Messages.Count && await outbox.ReleaseAsync(claim, CancellationToken.None) is > 0 and var released)
             {
                 LogReleased(logger, released);
@@ -158,24 +174,9 @@ public sealed partial class OutboxSender(
         }
     }
 
-    // Marks use no cancellation: what the server accepted is recorded even while the app stops.
-    private async Task RecordAsync(OutboxClaim claim, OutboxMessage message, DeliveryFailure? failure)
+    // Marks use no cancellation: what happened is recorded even while the app stops.
+    private async Task RecordFailureAsync(OutboxClaim claim, OutboxMessage message, DeliveryFailure failure)
     {
-        if (failure is null)
-        {
-            metrics.MailSent();
-            if (await outbox.MarkSentAsync(claim, message.Id, CancellationToken.None))
-            {
-                LogSent(logger, message.Id, message.Attempts);
-            }
-            else
-            {
-                LogClaimLost(logger, message.Id);
-            }
-
-            return;
-        }
-
         metrics.MailFailed(failure.Reason);
         var now = time.GetUtcNow().UtcDateTime;
         var next = failure.Permanent ? null : RetryPolicy.NextAttempt(_policy, message.QueuedAt, message.Attempts, now, Random.Shared);
@@ -193,17 +194,14 @@ public sealed partial class OutboxSender(
         LogDead(logger, message.Id, message.Attempts, detail);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Mail {OutboxId} sent (attempt {Attempt}).")]
-    private static partial void LogSent(ILogger logger, long outboxId, int attempt);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mail {OutboxId} attempt {Attempt} failed ({Detail}); next attempt at {DueAt:o}.")]
     private static partial void LogRetrying(ILogger logger, long outboxId, int attempt, string detail, DateTime dueAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Mail {OutboxId} is dead after {Attempt} attempt(s): {Detail}. `UserPages mail retry-dead` queues it again.")]
     private static partial void LogDead(ILogger logger, long outboxId, int attempt, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail {OutboxId} was accepted after its claim had expired and been taken again: it may arrive twice, with the same Message-ID.")]
-    private static partial void LogClaimLost(ILogger logger, long outboxId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} mail message(s) were accepted after their claim had expired and been taken again: they may arrive twice, with the same Message-ID.")]
+    private static partial void LogClaimLost(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} claimed mail message(s) unsent; they are due again.")]
     private static partial void LogReleased(ILogger logger, int count);
