@@ -5,6 +5,7 @@ using UserPages.Cli;
 using UserPages.Data;
 using UserPages.Health;
 using UserPages.Hosting;
+using UserPages.Mail;
 using UserPages.Pages.Users;
 using UserPages.Schema;
 using UserPages.Telemetry;
@@ -41,10 +42,11 @@ builder.Services.AddDatabaseHealth();
 builder.Services.AddListingCache(builder.Configuration);
 builder.Services.AddTelemetry(builder.Configuration);
 builder.Services.AddSingleton<SignupWriter>().AddHostedService(services => services.GetRequiredService<SignupWriter>());
+builder.Services.AddMail(builder.Configuration, builder.Environment.ContentRootPath);
 
 var app = builder.Build();
 
-if (!await StartupSchemaCheck.EnsureCurrentAsync(app))
+if (!await StartupSchemaCheck.EnsureCurrentAsync(app) || !StartupMailCheck.EnsureConfigured(app))
 {
     // Disposing flushes the console logger's queue: without it the process could exit before saying why.
     await app.DisposeAsync();

@@ -10,7 +10,8 @@
 #                                               throwaway cluster of its own under bench/out/pg and stops it on exit
 #
 # Also measured in the same run: a blank `dotnet new webapp` under the same load (the memory target is a ratio to it),
-# search with a term drawn at random from 1,200 common ones per request, and the listing while signups stream in.
+# search with a term drawn at random from 1,200 common ones per request, the listing while signups stream in, and
+# the mail outbox drained into a local SMTP sink (bench/MailSink).
 # bench/soak.sh runs the 10-minute mixed-load soak.
 #
 # Needs: the .NET SDK, wrk, curl, and sqlite3 or PostgreSQL's server binaries (Debian: postgresql; run as the postgres
@@ -22,9 +23,9 @@ root=$(pwd)
 sizes=(${BENCH_SIZES:-1000 100000 1000000})
 # 30 s of warm-up, not 10: on a busy 2-core machine tiered JIT keeps recompiling hot methods for ~20 s.
 warmup=30 signup_warmup=5 duration=10 bare_seconds=5 latency_connections=4
-connections=64 threads=2
+connections=64 threads=2 mail_count=5000
 if [[ "${1:-}" == "--smoke" ]]; then
-  sizes=(1000) warmup=1 signup_warmup=1 duration=1 bare_seconds=1
+  sizes=(1000) warmup=1 signup_warmup=1 duration=1 bare_seconds=1 mail_count=200
 elif [[ -n "${1:-}" ]]; then
   echo "usage: [BENCH_ENGINE=sqlite|postgres] bench/run.sh [--smoke]" >&2
   exit 2
@@ -45,6 +46,7 @@ free_port() { # first port to try
 #   engine_after_seed SIZE       brings a freshly seeded database to its steady state
 #   engine_deep_cursor SIZE N    prints the listing cursor (ListingCursor's format) of the row N places down
 #   engine_bare_inserts SIZE S   prints the bare durable-insert rate over S seconds
+#   engine_queue_mail SIZE N     queues N messages in the outbox of that size's database
 #   engine_describe              prints a line about the server, if there is one
 engine=${BENCH_ENGINE:-sqlite}
 [[ -f "bench/engines/$engine.sh" ]] || { echo "BENCH_ENGINE must be sqlite or postgres, not '$engine'" >&2; exit 2; }
@@ -61,6 +63,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "Publishing (Release)..." >&2
 dotnet publish UserPages -c Release -o "$out/app" --nologo -v quiet >&2
 dotnet build bench/BareInserts -c Release -o "$out/bare" --nologo -v quiet >&2
+dotnet build bench/MailSink -c Release -o "$out/sink" --nologo -v quiet >&2
 
 # A blank Razor Pages app from the SDK's own template, published like the app: the floor the memory target is held to.
 rm -rf "$out/blank-src"
@@ -88,7 +91,7 @@ printf '%s\n' 'wrk.method = "GET"' | cat - bench/wrk/report.lua >"$out/wrk/get.l
 port=$(free_port 5190)
 base=http://127.0.0.1:$port
 
-app_pid=
+app_pid= sink_pid=
 stop_app() {
   if [[ -n "$app_pid" ]]; then
     kill "$app_pid" 2>/dev/null || true
@@ -96,7 +99,14 @@ stop_app() {
     app_pid=
   fi
 }
-trap 'stop_app; engine_stop' EXIT
+stop_sink() {
+  if [[ -n "$sink_pid" ]]; then
+    kill "$sink_pid" 2>/dev/null || true
+    wait "$sink_pid" 2>/dev/null || true
+    sink_pid=
+  fi
+}
+trap 'stop_app; stop_sink; engine_stop' EXIT
 trap 'exit 130' INT TERM HUP
 engine_start
 
@@ -117,6 +127,17 @@ record() { # row size value
 }
 thousands() { sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta' <<<"$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+wait_for_mail() { # count: until the sink holds that many messages, for at most 120 s
+  local held
+  for _ in $(seq 1200); do
+    held=$(cat "$out/sink-count" 2>/dev/null || echo 0)
+    ((held >= $1)) && return 0
+    sleep 0.1
+  done
+  echo "the sink holds $held of $1 messages after 120 s" >&2
+  exit 1
+}
 
 wait_for() { # url
   for _ in $(seq 100); do
@@ -245,6 +266,32 @@ for size in "${sizes[@]}"; do
   record "mixed: listing p99, alone / mixed" "$size" "$(ratio "$first_p99" "$p99")"
   record "peak RSS overall, MB" "$size" "$(peak_rss_mb)"
   stop_app
+
+  # The outbox drained into a local SMTP sink (MailKit to bench/MailSink over loopback, one connection a batch): mail
+  # queued while the app was down, timed from the app being ready to the sink holding the last message. Then as much
+  # again queued at once, and the signups measured while the sender drains it, against the signups measured above.
+  engine_queue_mail "$size" "$mail_count"
+  sink_port=$(free_port 2525)
+  rm -f "$out/sink-count"
+  "$out/sink/MailSink" "$sink_port" "$out/sink-count" >"$out/sink-$size.log" 2>&1 &
+  sink_pid=$!
+  (cd "$out/app" && Mail__Smtp__Host=127.0.0.1 Mail__Smtp__Port=$sink_port Mail__Smtp__Security=None \
+    Mail__From="UserPages <noreply@example.com>" RateLimiting__Enabled=false ASPNETCORE_URLS=$base exec dotnet UserPages.dll) \
+    >"$out/app-mail-$size.log" 2>&1 &
+  app_pid=$!
+  wait_for "$base/healthz"
+  started=$(date +%s.%N)
+  wait_for_mail $mail_count
+  drained=$(date +%s.%N)
+  record "mail drained into a local SMTP sink, mails/s" "$size" "$(awk -v n="$mail_count" -v a="$started" -v b="$drained" 'BEGIN { printf "%.0f", n / (b - a) }')"
+  engine_queue_mail "$size" $((mail_count * 4))
+  read -r rps p99 errors < <(BENCH_TOKENS=$tokens BENCH_RUN=d$size measure signup "$duration" "$base/")
+  unsent=$((mail_count * 5 - $(cat "$out/sink-count")))
+  record "signups while the sender drains, req/s (mail still queued after)" "$size" "$rps ($unsent)"
+  record "signups while draining / signups alone" "$size" "$(ratio "$rps" "$signup_capacity")"
+  wait_for_mail $((mail_count * 5))
+  stop_app
+  stop_sink
 done
 
 first=${sizes[0]} last=${sizes[-1]}

@@ -60,6 +60,7 @@ public sealed class MigrationFaultTests(TestServers servers)
         (2026112503, "table user_count", null),
         (2026112505, "table users_search", null),
         (2026112903, "table users_out_of_order", 2026120401),
+        (2026120501, "table mail_outbox", null),
     ];
 
     [Fact]

@@ -24,17 +24,30 @@ public sealed class FullDiskTests(TestServers servers)
         var form = await client.GetSignupFormAsync();
         Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "fill-before", "fill-before@example.com")).StatusCode);
 
+        // A commit may still fit in WAL pages the file already has; the next one that needs a new page is refused.
         var filler = Path.Combine(directory, "filler");
         FillTheDisk(filler);
+        var stored = new List<string> { "fill-before" };
+        var refused = 0;
         try
         {
-            for (var i = 0; i < 5; i++)
+            for (var i = 0; i < 200 && refused < 5; i++)
             {
-                var page = await HtmlPage.ParseAsync(await client.PostSignupAsync(form, $"fill-during-{i}", $"fill-during-{i}@example.com"));
+                var name = $"fill-during-{i:000}";
+                var page = await HtmlPage.ParseAsync(await client.PostSignupAsync(form, name, $"{name}@example.com"));
+                if (page.Status == HttpStatusCode.Redirect)
+                {
+                    stored.Add(name);
+                    continue;
+                }
+
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, page.Status);
                 Assert.Equal("Temporarily unavailable", page.Text("h1"));
                 ResponseAssert.NoInternals(page);
+                refused++;
             }
+
+            Assert.Equal(5, refused);
         }
         finally
         {
@@ -52,7 +65,9 @@ public sealed class FullDiskTests(TestServers servers)
         Assert.Contains("database or disk is full", server.Output, StringComparison.Ordinal);
         Assert.Equal(1, CountOf(server.Output, "The database is failing"));
         Assert.Equal(1, CountOf(server.Output, "The database answers again"));
-        Assert.Equal(["fill-after", "fill-before"], (await HtmlPage.GetAsync(client, "/users?q=fill-")).Texts(".user-list .username"));
+        // What was answered 302 is there, what was answered 503 is not.
+        stored.Add("fill-after");
+        Assert.Equal(Enumerable.Reverse(stored), (await db.ReadUsersAsync()).Where(user => user.Username.StartsWith("fill-", StringComparison.Ordinal)).OrderByDescending(user => user.Id).Select(user => user.Username));
     }
 
     /// <summary>Writes until the filesystem refuses another byte.</summary>

@@ -8,7 +8,7 @@ using UserPages.Schema;
 namespace UserPages.Cli;
 
 /// <summary>
-/// The app is also its own operations tool: <c>migrate</c>, <c>seed</c> and <c>backup</c> run against the same
+/// The app is also its own operations tool: <c>migrate</c>, <c>seed</c>, <c>backup</c> and <c>mail</c> run against the same
 /// configuration as the web app (appsettings, environment variables) and exit instead of serving. With no arguments,
 /// or with ASP.NET Core's own configuration switches only, the app serves.
 /// </summary>
@@ -54,6 +54,7 @@ public static class CommandLine
             MigrateCommands.Create(verbose),
             SeedCommand.Create(verbose),
             BackupCommand.Create(verbose),
+            MailCommands.Create(verbose),
         };
         root.Subcommands.Add(HelpCommand(root));
         root.Options.Add(verbose);

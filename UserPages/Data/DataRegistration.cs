@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using UserPages.Telemetry;
 
@@ -20,6 +21,8 @@ public static class DataRegistration
         services.AddSingleton<UserRepository>();
         services.AddSingleton<UserSearch>();
         services.AddSingleton<DataProtectionKeyRepository>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<MailOutbox>();
         services.AddMetrics().AddSingleton<UserPagesMetrics>();
         return services;
     }

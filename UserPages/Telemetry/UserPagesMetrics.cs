@@ -38,6 +38,9 @@ public sealed class UserPagesMetrics
     private readonly Histogram<double> _groupCommitDuration;
     private readonly Counter<long> _incidentsOpened;
     private readonly Histogram<double> _listingDuration;
+    private readonly Counter<long> _mailSent;
+    private readonly Counter<long> _mailFailed;
+    private readonly Counter<long> _mailDead;
     private readonly Meter _meter;
 
     public UserPagesMetrics(IMeterFactory meters)
@@ -49,6 +52,9 @@ public sealed class UserPagesMetrics
         _groupCommitDuration = _meter.CreateHistogram("userpages.signups.group_commit.duration", "s", "Time from beginning a group's transaction to its durable commit.", advice: DurationBuckets);
         _incidentsOpened = _meter.CreateCounter<long>("userpages.database.incidents", "{incident}", "Database incidents opened: the first failure after the database last answered.");
         _listingDuration = _meter.CreateHistogram("userpages.listing.duration", "s", "Time the listing spends in the database for one page it renders, by kind: listing or search (a kept page is not counted).", advice: DurationBuckets);
+        _mailSent = _meter.CreateCounter<long>("userpages.mail.sent", "{message}", "Mail accepted by the SMTP server or written to the pickup folder.");
+        _mailFailed = _meter.CreateCounter<long>("userpages.mail.failed", "{attempt}", "Failed delivery attempts, by reason: unreachable, deferred (4xx), refused (5xx), authentication, tls, invalid_address, pickup_folder, error.");
+        _mailDead = _meter.CreateCounter<long>("userpages.mail.dead", "{message}", "Mail given up on, by reason: refused (a permanent refusal) or expired (failing for Mail:Outbox:GiveUpAfter).");
     }
 
     public void SignupCreated() => _signupsCreated.Add(1);
@@ -71,6 +77,24 @@ public sealed class UserPagesMetrics
     /// <summary>Publishes <c>userpages.database.incident.open</c>: 1 while <paramref name="isOpen"/> says so, else 0.</summary>
     public void ObserveOpenIncident(Func<bool> isOpen) =>
         _meter.CreateObservableGauge("userpages.database.incident.open", () => isOpen() ? 1 : 0, "{incident}", "1 while a database incident is open, else 0.");
+
+    public void MailSent() => _mailSent.Add(1);
+
+    public void MailFailed(string reason) => _mailFailed.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void MailDead(string reason) => _mailDead.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>
+    /// Publishes <c>userpages.mail.queue.depth</c> (messages not yet sent) and <c>userpages.mail.queue.oldest_age</c>
+    /// (the alert: how long the oldest unsent message has waited) from the sender's last read of the queue.
+    /// </summary>
+    public void ObserveMailQueue(Func<(long Unsent, TimeSpan OldestUnsentAge)?> queue)
+    {
+        _meter.CreateObservableGauge("userpages.mail.queue.depth", () => queue() is { } q ? [new Measurement<long>(q.Unsent)] : Array.Empty<Measurement<long>>(),
+            "{message}", "Mail queued and not yet sent: due, being sent, or waiting to retry (dead mail is not counted).");
+        _meter.CreateObservableGauge("userpages.mail.queue.oldest_age", () => queue() is { } q ? [new Measurement<double>(q.OldestUnsentAge.TotalSeconds)] : Array.Empty<Measurement<double>>(),
+            "s", "How long the oldest unsent mail has waited since it was queued; 0 when nothing waits.");
+    }
 
     public void ListingServed(bool search, TimeSpan duration) => _listingDuration.Record(duration.TotalSeconds, search ? Search : Listing);
 }

@@ -66,6 +66,13 @@ engine_bare_inserts() { # size seconds
   "$out/bare/BareInserts" postgres "$(pg_connection "bare_$1")" "$2"
 }
 
+# COUNT messages into the outbox in one statement; timestamps hold UTC, as the app writes them.
+engine_queue_mail() { # size count
+  pg_sql "users_$1" "INSERT INTO mail_outbox (message_id, recipient, subject, body, queued_at, due_at)
+    SELECT md5(random()::text), 'bench' || i || '@example.com', 'Welcome ' || i, 'Hello, number ' || i || '.',
+           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM generate_series(1, $2) AS i"
+}
+
 engine_describe() {
   echo "PostgreSQL $(pg_sql postgres "SHOW server_version"), ${pg_settings[*]}, on 127.0.0.1"
 }

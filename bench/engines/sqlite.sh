@@ -22,4 +22,12 @@ engine_bare_inserts() { # size seconds
   "$out/bare/BareInserts" sqlite "$out/db/bare-$1.db" "$2"
 }
 
+# COUNT messages into the outbox in one statement, as the app writes them (its ISO-8601 UTC text).
+engine_queue_mail() { # size count
+  sqlite3 "$out/db/users-$1.db" "INSERT INTO mail_outbox (message_id, recipient, subject, body, queued_at, due_at)
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+    SELECT lower(hex(randomblob(16))), 'bench' || i || '@example.com', 'Welcome ' || i, 'Hello, number ' || i || '.',
+           strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now') FROM n"
+}
+
 engine_describe() { :; }
