@@ -153,48 +153,28 @@ public sealed class MailOutbox(Database database, TimeProvider time)
     }
 
     /// <summary>Records the messages as delivered, in one commit; returns how many were still this claim's.</summary>
-    public async Task<int> MarkSentAsync(OutboxClaim claim, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
-    {
-        await using var unit = await database.BeginWriteAsync(cancellationToken);
-        var marked = await unit.Connection.ExecuteAsync(new CommandDefinition(_markSent, new { Ids = ids.ToArray(), Claim = claim.Token, Now = Now() }, unit.Transaction, cancellationToken: cancellationToken));
-        await unit.CommitAsync(cancellationToken);
-        return marked;
-    }
+    public Task<int> MarkSentAsync(OutboxClaim claim, IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        ExecuteCommittedAsync(_markSent, new { Ids = ids.ToArray(), Claim = claim.Token, Now = Now() }, cancellationToken);
 
     /// <summary>Gives up on the message for good, saying why (never with the address).</summary>
-    public Task<bool> MarkDeadAsync(OutboxClaim claim, long id, string error, CancellationToken cancellationToken) =>
-        ExecuteAsync(MarkDead, new { Id = id, Claim = claim.Token, Now = Now(), Error = Truncate(error) }, cancellationToken);
+    public async Task<bool> MarkDeadAsync(OutboxClaim claim, long id, string error, CancellationToken cancellationToken) =>
+        await ExecuteCommittedAsync(MarkDead, new { Id = id, Claim = claim.Token, Now = Now(), Error = Truncate(error) }, cancellationToken) == 1;
 
     /// <summary>Makes the message due again at <paramref name="dueAt"/>, saying why the attempt failed.</summary>
-    public Task<bool> RetryLaterAsync(OutboxClaim claim, long id, DateTime dueAt, string error, CancellationToken cancellationToken) =>
-        ExecuteAsync(RetryLater, new { Id = id, Claim = claim.Token, DueAt = Unspecified(dueAt), Error = Truncate(error) }, cancellationToken);
+    public async Task<bool> RetryLaterAsync(OutboxClaim claim, long id, DateTime dueAt, string error, CancellationToken cancellationToken) =>
+        await ExecuteCommittedAsync(RetryLater, new { Id = id, Claim = claim.Token, DueAt = Unspecified(dueAt), Error = Truncate(error) }, cancellationToken) == 1;
 
     /// <summary>Hands back every message of the claim not yet marked: due again now, as if never claimed.</summary>
-    public async Task<int> ReleaseAsync(OutboxClaim claim, CancellationToken cancellationToken)
-    {
-        await using var unit = await database.BeginWriteAsync(cancellationToken);
-        var released = await unit.Connection.ExecuteAsync(new CommandDefinition(Release, new { Claim = claim.Token, Now = Now() }, unit.Transaction, cancellationToken: cancellationToken));
-        await unit.CommitAsync(cancellationToken);
-        return released;
-    }
+    public Task<int> ReleaseAsync(OutboxClaim claim, CancellationToken cancellationToken) =>
+        ExecuteCommittedAsync(Release, new { Claim = claim.Token, Now = Now() }, cancellationToken);
 
     /// <summary>Deletes sent and dead messages finished longer than <paramref name="retention"/> ago; returns how many.</summary>
-    public async Task<int> DeleteFinishedAsync(TimeSpan retention, CancellationToken cancellationToken)
-    {
-        await using var unit = await database.BeginWriteAsync(cancellationToken);
-        var deleted = await unit.Connection.ExecuteAsync(new CommandDefinition(DeleteFinished, new { Before = Now() - retention }, unit.Transaction, cancellationToken: cancellationToken));
-        await unit.CommitAsync(cancellationToken);
-        return deleted;
-    }
+    public Task<int> DeleteFinishedAsync(TimeSpan retention, CancellationToken cancellationToken) =>
+        ExecuteCommittedAsync(DeleteFinished, new { Before = Now() - retention }, cancellationToken);
 
     /// <summary>Makes every dead message due again, with a fresh set of retries; returns how many.</summary>
-    public async Task<int> RequeueDeadAsync(CancellationToken cancellationToken)
-    {
-        await using var unit = await database.BeginWriteAsync(cancellationToken);
-        var requeued = await unit.Connection.ExecuteAsync(new CommandDefinition(RequeueDead, new { Now = Now() }, unit.Transaction, cancellationToken: cancellationToken));
-        await unit.CommitAsync(cancellationToken);
-        return requeued;
-    }
+    public Task<int> RequeueDeadAsync(CancellationToken cancellationToken) =>
+        ExecuteCommittedAsync(RequeueDead, new { Now = Now() }, cancellationToken);
 
     /// <summary>How many messages wait, and how long the oldest unsent one has.</summary>
     public async Task<OutboxBacklog> ReadBacklogAsync(CancellationToken cancellationToken)
@@ -206,12 +186,13 @@ public sealed class MailOutbox(Database database, TimeProvider time)
         return new OutboxBacklog(row.Due, row.Sending, row.Retrying, row.Dead, oldest < TimeSpan.Zero ? TimeSpan.Zero : oldest);
     }
 
-    private async Task<bool> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
+    /// <summary>One statement in a write unit of its own, committed; the rows it changed.</summary>
+    private async Task<int> ExecuteCommittedAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         await using var unit = await database.BeginWriteAsync(cancellationToken);
         var changed = await unit.Connection.ExecuteAsync(new CommandDefinition(sql, parameters, unit.Transaction, cancellationToken: cancellationToken));
         await unit.CommitAsync(cancellationToken);
-        return changed == 1;
+        return changed;
     }
 
     // A "timestamp without time zone" holding UTC on PostgreSQL: Npgsql sends only an Unspecified DateTime to it.
