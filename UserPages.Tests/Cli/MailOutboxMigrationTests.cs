@@ -12,9 +12,7 @@ public abstract class MailOutboxMigrationTests<TEngine>(DatabaseFixture<TEngine>
 {
     protected const long BeforeCreateMailOutbox = 2026120401;
 
-    private readonly TestDatabase _db = database.Db;
-
-    protected TestDatabase Db => _db;
+    protected TestDatabase Db => database.Db;
 
     [Fact]
     public async Task Up_creates_the_outbox_with_its_two_indexes_and_down_removes_it()
@@ -23,17 +21,17 @@ public abstract class MailOutboxMigrationTests<TEngine>(DatabaseFixture<TEngine>
         Assert.Contains("ix_mail_outbox_state_due_at", indexes);
         Assert.Contains("ix_mail_outbox_finished_at", indexes);
 
-        var down = await AppProcess.RunAsync(_db.Settings, "migrate", "down", "--to", BeforeCreateMailOutbox.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var down = await AppProcess.RunAsync(database.Db.Settings, "migrate", "down", "--to", BeforeCreateMailOutbox.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(down.ExitCode == 0, down.Error);
         Assert.Empty(await IndexesAsync());
-        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => _db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox"));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => database.Db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox"));
 
-        await _db.MigrateAsync();
-        Assert.Equal(0, await _db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox"));
+        await database.Db.MigrateAsync();
+        Assert.Equal(0, await database.Db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox"));
     }
 
-    private Task<List<string>> IndexesAsync() => _db.QueryAsync<string>(_db.Provider switch
+    private Task<List<string>> IndexesAsync() => database.Db.QueryAsync<string>(database.Db.Provider switch
     {
         DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mail_outbox'",
         DatabaseProvider.Postgres => "SELECT indexname FROM pg_indexes WHERE tablename = 'mail_outbox'",

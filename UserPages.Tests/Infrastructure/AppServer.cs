@@ -49,6 +49,27 @@ public sealed partial class AppServer : IAsyncDisposable
     /// <summary>Everything the process has printed so far (console logs, one entry per line).</summary>
     public string Output => string.Join('\n', _output);
 
+    /// <summary>How many times <paramref name="text"/> stands in <see cref="Output"/> so far.</summary>
+    public int OutputCount(string text)
+    {
+        var output = Output;
+        return (output.Length - output.Replace(text, "", StringComparison.Ordinal).Length) / text.Length;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="text"/> stands <paramref name="count"/> times in the output, then checks it stands
+    /// exactly that often: the console logger writes from a background queue, so a line may come a moment late.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, int count)
+    {
+        for (var waited = 0; OutputCount(text) < count && waited < 100; waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(count, OutputCount(text));
+    }
+
     /// <summary>The app over these settings with the signup rate limit off: the load tests post from one address.</summary>
     public static Task<AppServer> StartAsync(IReadOnlyDictionary<string, string> settings) =>
         StartAsShippedAsync(new Dictionary<string, string>(settings) { ["RateLimiting:Enabled"] = "false" });

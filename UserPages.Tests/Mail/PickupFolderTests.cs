@@ -11,19 +11,17 @@ namespace UserPages.Tests.Mail;
 /// </summary>
 public sealed class PickupFolderTests(DatabaseFixture<SqliteEngine> database) : IClassFixture<DatabaseFixture<SqliteEngine>>
 {
-    private readonly TestDatabase _db = database.Db;
-
     [Fact]
     public async Task Without_SMTP_each_message_becomes_a_readable_eml_file_beside_the_database_and_Production_warns_once()
     {
-        var folder = Path.Combine(Path.GetDirectoryName(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(_db.ConnectionString).DataSource)!, "mail");
-        await using (var unit = await _db.Database.BeginWriteAsync(default))
+        var folder = Path.Combine(Path.GetDirectoryName(database.Db.SqliteFile)!, "mail");
+        await using (var unit = await database.Db.Database.BeginWriteAsync(default))
         {
-            await new MailOutbox(_db.Database, TimeProvider.System).QueueAsync(unit, new OutgoingMail("reader@example.com", "Welcome, reader", "Hello from the pickup folder."), default);
+            await new MailOutbox(database.Db.Database, TimeProvider.System).QueueAsync(unit, new OutgoingMail("reader@example.com", "Welcome, reader", "Hello from the pickup folder."), default);
             await unit.CommitAsync(default);
         }
 
-        await using var server = await AppServer.StartAsShippedAsync(new Dictionary<string, string>(_db.Settings) { ["Mail:Outbox:PollInterval"] = "00:00:00.100" });
+        await using var server = await AppServer.StartAsShippedAsync(new Dictionary<string, string>(database.Db.Settings) { ["Mail:Outbox:PollInterval"] = "00:00:00.100" });
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!Directory.Exists(folder) || Directory.GetFiles(folder, "*.eml").Length == 0)
         {
@@ -37,7 +35,7 @@ public sealed class PickupFolderTests(DatabaseFixture<SqliteEngine> database) : 
         Assert.Equal("Welcome, reader", mail.Subject);
         Assert.Equal("reader@example.com", Assert.Single(mail.To.Mailboxes).Address);
         Assert.Equal("Hello from the pickup folder.", mail.TextBody?.TrimEnd());
-        Assert.Equal($"{await _db.ScalarAsync<string>("SELECT message_id FROM mail_outbox")}@localhost", mail.MessageId);
+        Assert.Equal($"{await database.Db.ScalarAsync<string>("SELECT message_id FROM mail_outbox")}@localhost", mail.MessageId);
 
         var warnings = server.Output.Split('\n').Where(line => line.Contains("Mail:Smtp:Host is not set", StringComparison.Ordinal)).ToList();
         Assert.Single(warnings);

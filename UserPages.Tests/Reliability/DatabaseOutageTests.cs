@@ -58,11 +58,11 @@ public sealed class DatabaseOutageTests(DatabaseFixture<SqliteEngine> database) 
 
             Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, $"vanish-after-{incident}", $"vanish-after-{incident}@example.com")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
-            await WaitForLogAsync(server, Ended, incident);
-            Assert.Equal(incident, Occurrences(server.Output, Started));
+            await server.WaitForOutputAsync(Ended, incident);
+            Assert.Equal(incident, server.OutputCount(Started));
         }
 
-        Assert.True(Occurrences(server.Output, "fail: ") == 2, server.Output);
+        Assert.True(server.OutputCount("fail: ") == 2, server.Output);
         // What was answered 302 is there; what was answered 503 is not.
         var stored = await HtmlPage.GetAsync(client, "/users?q=vanish-");
         Assert.Equal(["vanish-after-2", "vanish-after-1", "vanish-before"], stored.Texts(".user-list .username"));
@@ -101,10 +101,10 @@ public sealed class DatabaseOutageTests(DatabaseFixture<SqliteEngine> database) 
         }
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
-        await WaitForLogAsync(server, Ended, 1);
+        await server.WaitForOutputAsync(Ended, 1);
         Assert.Equal(HttpStatusCode.Redirect, (await client.PostSignupAsync(form, "full-after", "full-after@example.com")).StatusCode);
-        Assert.Equal(1, Occurrences(server.Output, Started));
-        Assert.True(Occurrences(server.Output, "fail: ") == 1, server.Output);
+        Assert.Equal(1, server.OutputCount(Started));
+        Assert.True(server.OutputCount("fail: ") == 1, server.Output);
         Assert.Equal(["full-after", "full-before"], (await HtmlPage.GetAsync(client, "/users?q=full-")).Texts(".user-list .username"));
     }
 
@@ -118,17 +118,4 @@ public sealed class DatabaseOutageTests(DatabaseFixture<SqliteEngine> database) 
         ResponseAssert.NoInternals(page);
     }
 
-    private static int Occurrences(string text, string value) =>
-        (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
-
-    // The console logger writes from a background queue: wait for the line rather than race it.
-    private static async Task WaitForLogAsync(AppServer server, string value, int count)
-    {
-        for (var waited = 0; Occurrences(server.Output, value) < count && waited < 100; waited++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.Equal(count, Occurrences(server.Output, value));
-    }
 }

@@ -16,8 +16,6 @@ public abstract class MailCrashTests<TEngine>(DatabaseFixture<TEngine> database)
 {
     private const int BatchSize = 20;
 
-    private readonly TestDatabase _db = database.Db;
-
     [Fact]
     public async Task Killed_after_commits_and_before_delivery_it_delivers_everything_after_restart()
     {
@@ -59,8 +57,8 @@ public abstract class MailCrashTests<TEngine>(DatabaseFixture<TEngine> database)
 
         await UntilAsync(() => Task.FromResult(server.Output.Contains("[the app exited with code 0]", StringComparison.Ordinal)), "a clean exit", server);
 
-        Assert.Equal(0, await _db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox WHERE claim IS NOT NULL"));
-        Assert.Equal(smtp.Received.Count, await _db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox WHERE state = 1"));
+        Assert.Equal(0, await database.Db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox WHERE claim IS NOT NULL"));
+        Assert.Equal(smtp.Received.Count, await database.Db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox WHERE state = 1"));
         Assert.True(await UnsentAsync() > 0, $"Everything was sent before the stop: the test proves nothing.\n{server.Output}");
         Assert.Contains("Released", server.Output, StringComparison.Ordinal);
     }
@@ -79,11 +77,11 @@ public abstract class MailCrashTests<TEngine>(DatabaseFixture<TEngine> database)
         var ids = smtp.Received.Select(m => m.MessageId!.Split('@')[0]).ToList();
         Assert.Equal(500, ids.Count);
         Assert.Equal(queued.Order(), ids.Order());
-        Assert.Equal(500, await _db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox WHERE state = 1"));
+        Assert.Equal(500, await database.Db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox WHERE state = 1"));
         Assert.DoesNotContain("@example.com", first.Output + second.Output, StringComparison.Ordinal);
     }
 
-    private Dictionary<string, string> Settings(SmtpTestServer smtp, string claimTimeout) => new(_db.Settings.Concat(smtp.Settings))
+    private Dictionary<string, string> Settings(SmtpTestServer smtp, string claimTimeout) => new(database.Db.Settings.Concat(smtp.Settings))
     {
         ["Mail:Outbox:PollInterval"] = "00:00:00.100",
         ["Mail:Outbox:BatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -92,13 +90,13 @@ public abstract class MailCrashTests<TEngine>(DatabaseFixture<TEngine> database)
         ["Mail:Outbox:FirstRetryDelay"] = "00:00:00.200",
     };
 
-    private Task<long> UnsentAsync() => _db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox WHERE state = 0");
+    private Task<long> UnsentAsync() => database.Db.ScalarAsync<long>("SELECT COUNT(*) FROM mail_outbox WHERE state = 0");
 
     /// <summary>Empties the outbox and queues <paramref name="count"/> messages in one unit; returns their Message-IDs.</summary>
     private async Task<List<string>> QueueAsync(int count)
     {
-        var outbox = new MailOutbox(_db.Database, TimeProvider.System);
-        await using (var unit = await _db.Database.BeginWriteAsync(default))
+        var outbox = new MailOutbox(database.Db.Database, TimeProvider.System);
+        await using (var unit = await database.Db.Database.BeginWriteAsync(default))
         {
             await unit.Connection.ExecuteAsync("DELETE FROM mail_outbox", transaction: unit.Transaction);
             for (var i = 0; i < count; i++)
@@ -109,7 +107,7 @@ public abstract class MailCrashTests<TEngine>(DatabaseFixture<TEngine> database)
             await unit.CommitAsync(default);
         }
 
-        return await _db.QueryAsync<string>("SELECT message_id FROM mail_outbox");
+        return await database.Db.QueryAsync<string>("SELECT message_id FROM mail_outbox");
     }
 
     private static async Task UntilAsync(Func<Task<bool>> condition, string what, AppServer server)
