@@ -41,8 +41,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabaseHealth();
 builder.Services.AddListingCache(builder.Configuration);
 builder.Services.AddTelemetry(builder.Configuration);
-builder.Services.AddSingleton<SignupWriter>().AddHostedService(services => services.GetRequiredService<SignupWriter>());
 builder.Services.AddMail(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddSignup(builder.Configuration);
 
 var app = builder.Build();
 

@@ -4,9 +4,9 @@ using UserPages.Tests.Infrastructure;
 namespace UserPages.Tests.Hosting;
 
 /// <summary>
-/// The app as shipped: a real process told where its database is and nothing else, so the signup rate limit is on
-/// and the pool size and timeouts are the app's own (at most 20 connections, 5 s to get one). Clients come from
-/// distinct loopback addresses, as people do.
+/// The app as shipped: a real process told where its database is and the public address its mail links to, nothing
+/// else, so the signup rate limit and the confirmation by mail are on and the pool size and timeouts are the app's own
+/// (at most 20 connections, 5 s to get one). Clients come from distinct loopback addresses, as people do.
 /// </summary>
 public abstract class ShippedDefaultsTests<TEngine>(DatabaseFixture<TEngine> database) : IClassFixture<DatabaseFixture<TEngine>>
     where TEngine : ITestEngine
@@ -17,20 +17,27 @@ public abstract class ShippedDefaultsTests<TEngine>(DatabaseFixture<TEngine> dat
     [Fact]
     public async Task A_signup_burst_from_128_addresses_wider_than_the_pool_is_answered_and_the_rate_limit_is_on()
     {
-        await using var server = await AppServer.StartAsShippedAsync(database.Db.ShippedSettings);
+        await using var server = await AppServer.StartAsShippedAsync(
+            new Dictionary<string, string>(database.Db.ShippedSettings) { ["App:PublicBaseUrl"] = TestAppSettings.PublicBaseUrl });
         var clients = Enumerable.Range(0, Burst).Select(i => server.CreateClient(IPAddress.Parse($"127.0.{1 + (i / 250)}.{1 + (i % 250)}"))).ToList();
         var name = SignupClient.UniqueName("burst");
         try
         {
             var signups = await SignupClient.StampedeAsync(clients, i => ($"{name}-{i}", $"{name}-{i}@example.com"));
 
-            // Then, as browsers do, all of them at once to the listing the redirect points at.
+            // Then, as browsers do, all of them at once to the page the redirect points at, and to the listing.
+            var inboxes = await Task.WhenAll(clients.Select(client => client.GetAsync(signups[0].Headers.Location)));
             var listings = await Task.WhenAll(clients.Select(client => client.GetAsync(new Uri("/users", UriKind.Relative))));
 
-            var answers = $"signups: {ResponseAssert.Statuses(signups)}; listings: {ResponseAssert.Statuses(listings)}.\nThe app printed:\n{server.Output}";
-            Assert.True(signups.All(r => r.StatusCode == HttpStatusCode.Redirect), answers);
+            var answers = $"signups: {ResponseAssert.Statuses(signups)}; check your inbox: {ResponseAssert.Statuses(inboxes)}; listings: {ResponseAssert.Statuses(listings)}.\nThe app printed:\n{server.Output}";
+            Assert.True(signups.All(r => r.StatusCode == HttpStatusCode.Redirect && r.Headers.Location?.OriginalString == "/users/check-inbox"), answers);
+            Assert.True(inboxes.All(r => r.StatusCode == HttpStatusCode.OK), answers);
             Assert.True(listings.All(r => r.StatusCode == HttpStatusCode.OK), answers);
-            Assert.Equal(Burst, await database.Db.CountUsersAsync(name));
+
+            // Confirmation is on as shipped: each is pending with its confirmation mail queued, nobody listed yet.
+            Assert.Equal(Burst, await database.Db.ScalarAsync<long>($"SELECT COUNT(*) FROM pending_signups WHERE username LIKE '{name}%'"));
+            Assert.Equal(Burst, await database.Db.ScalarAsync<long>($"SELECT COUNT(*) FROM mail_outbox WHERE recipient LIKE '{name}%'"));
+            Assert.Equal(0, await database.Db.CountUsersAsync(name));
 
             // The limiter is on, as shipped: one address's eleventh signup within the minute is refused.
             var form = await clients[0].GetSignupFormAsync();

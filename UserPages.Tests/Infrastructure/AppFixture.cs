@@ -24,14 +24,8 @@ public class AppFixture<TEngine>(TestServers servers) : DatabaseFixture<TEngine>
     public HttpClient CreateClient() =>
         Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    /// <summary>
-    /// Settings on top of the database's. Tests post many signups from one (unknown) client address, so the signup
-    /// rate limit is off unless a class turns it on; it has tests of its own.
-    /// </summary>
-    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-    {
-        ["RateLimiting:Enabled"] = "false",
-    };
+    /// <summary>Settings on top of the database's: <see cref="TestAppSettings.Common"/> unless a class says otherwise.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => TestAppSettings.Common;
 
     /// <summary>Anything more a class needs from the host (test-only middleware, a real socket).</summary>
     protected virtual void ConfigureWebHost(IWebHostBuilder builder)

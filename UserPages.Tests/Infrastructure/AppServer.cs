@@ -70,9 +70,11 @@ public sealed partial class AppServer : IAsyncDisposable
         Assert.Equal(count, OutputCount(text));
     }
 
-    /// <summary>The app over these settings with the signup rate limit off: the load tests post from one address.</summary>
-    public static Task<AppServer> StartAsync(IReadOnlyDictionary<string, string> settings) =>
-        StartAsShippedAsync(new Dictionary<string, string>(settings) { ["RateLimiting:Enabled"] = "false" });
+    /// <summary>
+    /// The app over these settings on top of <see cref="TestAppSettings.Common"/>: the load tests post from one address,
+    /// and a signup is listed at once.
+    /// </summary>
+    public static Task<AppServer> StartAsync(IReadOnlyDictionary<string, string> settings) => StartAsShippedAsync(TestAppSettings.With(settings));
 
     /// <summary>The app over these settings and nothing else: every other setting as shipped.</summary>
     public static async Task<AppServer> StartAsShippedAsync(IReadOnlyDictionary<string, string> settings)

@@ -11,7 +11,7 @@ public sealed class RateLimitedApp(TestServers servers) : AppFixture<SqliteEngin
     /// <summary>Few, so a test reaches the limit at once; the window is an hour, so a test never waits for one to pass.</summary>
     public const int Limit = 3;
 
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
     {
         ["RateLimiting:Enabled"] = "true",
         ["RateLimiting:SignupsPerWindow"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),

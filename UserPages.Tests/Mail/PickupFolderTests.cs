@@ -21,7 +21,11 @@ public sealed class PickupFolderTests(DatabaseFixture<SqliteEngine> database) : 
             await unit.CommitAsync(default);
         }
 
-        await using var server = await AppServer.StartAsShippedAsync(new Dictionary<string, string>(database.Db.Settings) { ["Mail:Outbox:PollInterval"] = "00:00:00.100" });
+        await using var server = await AppServer.StartAsShippedAsync(new Dictionary<string, string>(database.Db.Settings)
+        {
+            ["Mail:Outbox:PollInterval"] = "00:00:00.100",
+            ["App:PublicBaseUrl"] = TestAppSettings.PublicBaseUrl,
+        });
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!Directory.Exists(folder) || Directory.GetFiles(folder, "*.eml").Length == 0)
         {

@@ -23,6 +23,9 @@ public static class DataRegistration
         services.AddSingleton<DataProtectionKeyRepository>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MailOutbox>();
+        services.AddSingleton<PendingSignupRepository>();
+        services.AddSingleton<EntryTokenRepository>();
+        services.AddSingleton<MailThrottle>();
         services.AddMetrics().AddSingleton<UserPagesMetrics>();
         return services;
     }

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
 using Npgsql;
@@ -25,7 +27,7 @@ public enum DatabaseErrorKind
 }
 
 /// <summary>Tells a database failure from a value the database refused, for every engine.</summary>
-public static class DatabaseErrors
+public static partial class DatabaseErrors
 {
     // SQLite's primary result codes (sqlite3.h).
     internal const int SqliteError = 1;
@@ -43,6 +45,9 @@ public static class DatabaseErrors
     private const int SqliteMismatch = 20;
     private const int SqliteRange = 25;
     private const int SqliteNotADatabase = 26;
+    private const int SqliteConstraint = 19;
+    private const int SqliteUnique = 2067;
+    private const int SqlitePrimaryKey = 1555;
 
     public static DatabaseErrorKind Classify(Exception? exception) =>
         IsFailure(exception) ? DatabaseErrorKind.Failure
@@ -86,4 +91,28 @@ public static class DatabaseErrors
             or MySqlErrorCode.WarningDataOutOfRange or MySqlErrorCode.TruncatedWrongValue,
         _ => false,
     };
+
+    /// <summary>The field a unique violation is about, from the constraint's name (never from the value, which is user input).</summary>
+    public static UserField? TakenField(DbException exception)
+    {
+        var constraint = exception switch
+        {
+            // "UNIQUE constraint failed: users.email" or "... index 'ux_users_username_ci'".
+            SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteUnique or SqlitePrimaryKey } => exception.Message,
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres => postgres.ConstraintName,
+            // "Duplicate entry 'value' for key 'name'".
+            MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry } => DuplicateKey().Match(exception.Message).Groups["key"].Value,
+            _ => null,
+        };
+        return constraint switch
+        {
+            null => null,
+            _ when constraint.Contains("username", StringComparison.OrdinalIgnoreCase) => UserField.Username,
+            _ when constraint.Contains("email", StringComparison.OrdinalIgnoreCase) => UserField.Email,
+            _ => null,
+        };
+    }
+
+    [GeneratedRegex("for key '(?<key>[^']*)'$")]
+    private static partial Regex DuplicateKey();
 }

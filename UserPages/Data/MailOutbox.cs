@@ -162,7 +162,7 @@ public sealed class MailOutbox(Database database, TimeProvider time)
 
     /// <summary>Makes the message due again at <paramref name="dueAt"/>, saying why the attempt failed.</summary>
     public async Task<bool> RetryLaterAsync(OutboxClaim claim, long id, DateTime dueAt, string error, CancellationToken cancellationToken) =>
-        await ExecuteCommittedAsync(RetryLater, new { Id = id, Claim = claim.Token, DueAt = Unspecified(dueAt), Error = Truncate(error) }, cancellationToken) == 1;
+        await ExecuteCommittedAsync(RetryLater, new { Id = id, Claim = claim.Token, DueAt = DatabaseTime.From(dueAt), Error = Truncate(error) }, cancellationToken) == 1;
 
     /// <summary>Hands back every message of the claim not yet marked: due again now, as if never claimed.</summary>
     public Task<int> ReleaseAsync(OutboxClaim claim, CancellationToken cancellationToken) =>
@@ -195,10 +195,7 @@ public sealed class MailOutbox(Database database, TimeProvider time)
         return changed;
     }
 
-    // A "timestamp without time zone" holding UTC on PostgreSQL: Npgsql sends only an Unspecified DateTime to it.
-    private DateTime Now() => Unspecified(time.GetUtcNow().UtcDateTime);
-
-    private static DateTime Unspecified(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Unspecified);
+    private DateTime Now() => DatabaseTime.From(time.GetUtcNow().UtcDateTime);
 
     private static string Truncate(string error) => error.Length <= 200 ? error : error[..200];
 

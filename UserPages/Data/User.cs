@@ -15,10 +15,23 @@ public sealed class User
         get;
         init => field = DateTime.SpecifyKind(value, DateTimeKind.Utc);
     }
+
+    /// <summary>When the address was last proven by a link in mail; null for an entry made without confirmation.</summary>
+    public DateTime? ConfirmedAt
+    {
+        get;
+        init => field = value is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null;
+    }
+
+    /// <summary>Raised by every edit; an edit or delete names the version it was made against.</summary>
+    public int RowVersion { get; init; }
 }
 
-/// <summary>A signup ready to insert: username trimmed, email trimmed and lower-cased.</summary>
-public sealed record NewUser(string Username, string Email);
+/// <summary>
+/// A signup ready to insert: username trimmed, email trimmed and lower-cased; <see cref="ConfirmedAt"/> is when its
+/// address was proven, null when it was not asked to be.
+/// </summary>
+public sealed record NewUser(string Username, string Email, DateTime? ConfirmedAt = null);
 
 /// <summary>A user brought in with a known join date (demo data, imports).</summary>
 public sealed record ImportedUser(string Username, string Email, DateTime CreatedAt);
@@ -38,6 +51,21 @@ public readonly record struct AddUserResult(long Id, UserField? Conflict)
     public static AddUserResult Created(long id) => new(id, null);
 
     public static AddUserResult Taken(UserField field) => new(0, field);
+}
+
+/// <summary>What an edit of an entry came to.</summary>
+public enum EntryChange
+{
+    Saved,
+
+    /// <summary>The row changed since the version the edit was made against: nothing was written.</summary>
+    Conflict,
+
+    /// <summary>The row is gone.</summary>
+    Gone,
+
+    /// <summary>Another entry has the username or email.</summary>
+    Taken,
 }
 
 /// <summary>

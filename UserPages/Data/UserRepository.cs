@@ -1,9 +1,5 @@
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using Dapper;
-using Microsoft.Data.Sqlite;
-using MySqlConnector;
-using Npgsql;
 
 namespace UserPages.Data;
 
@@ -11,22 +7,44 @@ namespace UserPages.Data;
 /// The <c>users</c> table: parameterized SQL through Dapper, always inside the caller's unit of work. The listing is
 /// in signup order, which the id records: newest first is highest id first. Search is <see cref="UserSearch"/>.
 /// </summary>
-public sealed partial class UserRepository(Database database)
+public sealed class UserRepository(Database database)
 {
     public const string InsertUser = """
-        INSERT INTO users (username, email) VALUES (@Username, @Email) RETURNING id
+        INSERT INTO users (username, email, confirmed_at) VALUES (@Username, @Email, @ConfirmedAt) RETURNING id
         """;
 
     // No RETURNING; LAST_INSERT_ID() is per connection, so it is exact even under concurrency.
     public const string InsertUserMySql = """
-        INSERT INTO users (username, email) VALUES (@Username, @Email);
+        INSERT INTO users (username, email, confirmed_at) VALUES (@Username, @Email, @ConfirmedAt);
         SELECT LAST_INSERT_ID();
         """;
 
     public const string GetUserById = """
-        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt, confirmed_at AS ConfirmedAt, row_version AS RowVersion
         FROM users
         WHERE id = @Id
+        """;
+
+    public const string GetUserByEmail = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt, confirmed_at AS ConfirmedAt, row_version AS RowVersion
+        FROM users
+        WHERE email = @Email
+        """;
+
+    // Every edit names the version the person saw: zero rows changed means someone changed or deleted the row since.
+    public const string Rename = """
+        UPDATE users SET username = @Username, row_version = row_version + 1
+        WHERE id = @Id AND row_version = @RowVersion
+        """;
+
+    // The new address was proven by the link that brought the request here; no version: nothing the person saw is overwritten.
+    public const string ChangeEmail = """
+        UPDATE users SET email = @Email, confirmed_at = @Now, row_version = row_version + 1
+        WHERE id = @Id
+        """;
+
+    public const string DeleteUser = """
+        DELETE FROM users WHERE id = @Id AND row_version = @RowVersion
         """;
 
     /// <summary>Every user, read from the count the database keeps beside the table (migration CountUsersInARow).</summary>
@@ -60,10 +78,6 @@ public sealed partial class UserRepository(Database database)
         LIMIT @Limit
         """;
 
-    private const int SqliteConstraint = 19;
-    private const int SqliteUnique = 2067;
-    private const int SqlitePrimaryKey = 1555;
-
     private readonly string _insertUser = database.Provider == DatabaseProvider.MySql ? InsertUserMySql : InsertUser;
 
     /// <summary>
@@ -74,11 +88,14 @@ public sealed partial class UserRepository(Database database)
     {
         try
         {
-            var id = await unit.Connection.ExecuteScalarAsync<long>(
-                new CommandDefinition(_insertUser, user, unit.Transaction, cancellationToken: cancellationToken));
+            var id = await unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                _insertUser,
+                new { user.Username, user.Email, ConfirmedAt = user.ConfirmedAt is { } at ? DatabaseTime.From(at) : (DateTime?)null },
+                unit.Transaction,
+                cancellationToken: cancellationToken));
             return AddUserResult.Created(id);
         }
-        catch (DbException exception) when (TakenField(exception) is { } field)
+        catch (DbException exception) when (DatabaseErrors.TakenField(exception) is { } field)
         {
             return AddUserResult.Taken(field);
         }
@@ -102,8 +119,7 @@ public sealed partial class UserRepository(Database database)
             rows[i] = $"(@u{i}, @e{i}, @c{i})";
             parameters.Add($"u{i}", users[i].Username);
             parameters.Add($"e{i}", users[i].Email.ToLowerInvariant());
-            // A "timestamp without time zone" holding UTC on PostgreSQL: Npgsql sends only an Unspecified DateTime to it.
-            parameters.Add($"c{i}", DateTime.SpecifyKind(users[i].CreatedAt, DateTimeKind.Unspecified));
+            parameters.Add($"c{i}", DatabaseTime.From(users[i].CreatedAt));
         }
 
         await unit.Connection.ExecuteAsync(new CommandDefinition(
@@ -116,8 +132,55 @@ public sealed partial class UserRepository(Database database)
     public Task<User?> GetByIdAsync(UnitOfWork unit, long id, CancellationToken cancellationToken) =>
         unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(GetUserById, new { Id = id }, unit.Transaction, cancellationToken: cancellationToken));
 
+    public Task<User?> GetByEmailAsync(UnitOfWork unit, string email, CancellationToken cancellationToken) =>
+        unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(GetUserByEmail, new { Email = email }, unit.Transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Gives the entry a new username, if it is still at <paramref name="rowVersion"/>. A taken name leaves the unit
+    /// able only to roll back on PostgreSQL.
+    /// </summary>
+    public async Task<EntryChange> RenameAsync(UnitOfWork unit, long id, int rowVersion, string username, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var changed = await unit.Connection.ExecuteAsync(new CommandDefinition(
+                Rename, new { Id = id, RowVersion = rowVersion, Username = username }, unit.Transaction, cancellationToken: cancellationToken));
+            return changed == 1 ? EntryChange.Saved : await MissedAsync(unit, id, cancellationToken);
+        }
+        catch (DbException exception) when (DatabaseErrors.TakenField(exception) is UserField.Username)
+        {
+            return EntryChange.Taken;
+        }
+    }
+
+    /// <summary>Moves the entry to its new, proven address.</summary>
+    public async Task<EntryChange> ChangeEmailAsync(UnitOfWork unit, long id, string email, DateTime now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var changed = await unit.Connection.ExecuteAsync(new CommandDefinition(
+                ChangeEmail, new { Id = id, Email = email, Now = DatabaseTime.From(now) }, unit.Transaction, cancellationToken: cancellationToken));
+            return changed == 1 ? EntryChange.Saved : EntryChange.Gone;
+        }
+        catch (DbException exception) when (DatabaseErrors.TakenField(exception) is UserField.Email)
+        {
+            return EntryChange.Taken;
+        }
+    }
+
+    /// <summary>Deletes the entry, if it is still at <paramref name="rowVersion"/>; its links go with it (the foreign key).</summary>
+    public async Task<EntryChange> DeleteAsync(UnitOfWork unit, long id, int rowVersion, CancellationToken cancellationToken)
+    {
+        var deleted = await unit.Connection.ExecuteAsync(new CommandDefinition(
+            DeleteUser, new { Id = id, RowVersion = rowVersion }, unit.Transaction, cancellationToken: cancellationToken));
+        return deleted == 1 ? EntryChange.Saved : await MissedAsync(unit, id, cancellationToken);
+    }
+
     public Task<long> CountAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(CountUsers, transaction: unit.Transaction, cancellationToken: cancellationToken));
+
+    private async Task<EntryChange> MissedAsync(UnitOfWork unit, long id, CancellationToken cancellationToken) =>
+        await GetByIdAsync(unit, id, cancellationToken) is null ? EntryChange.Gone : EntryChange.Conflict;
 
     public async Task<UsersVersion> VersionAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
         new(await unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(ReadVersion, transaction: unit.Transaction, cancellationToken: cancellationToken)));
@@ -133,28 +196,4 @@ public sealed partial class UserRepository(Database database)
             cancellationToken: cancellationToken))).AsList();
         return ListingPage.FromRows(rows, pageSize, newerThan ?? olderThan, newer);
     }
-
-    /// <summary>The field a unique violation is about, from the constraint's name (never from the value, which is user input).</summary>
-    private static UserField? TakenField(DbException exception)
-    {
-        var constraint = exception switch
-        {
-            // "UNIQUE constraint failed: users.email" or "... index 'ux_users_username_ci'".
-            SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteUnique or SqlitePrimaryKey } => exception.Message,
-            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres => postgres.ConstraintName,
-            // "Duplicate entry 'value' for key 'name'".
-            MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry } => DuplicateKey().Match(exception.Message).Groups["key"].Value,
-            _ => null,
-        };
-        return constraint switch
-        {
-            null => null,
-            _ when constraint.Contains("username", StringComparison.OrdinalIgnoreCase) => UserField.Username,
-            _ when constraint.Contains("email", StringComparison.OrdinalIgnoreCase) => UserField.Email,
-            _ => null,
-        };
-    }
-
-    [GeneratedRegex("for key '(?<key>[^']*)'$")]
-    private static partial Regex DuplicateKey();
 }

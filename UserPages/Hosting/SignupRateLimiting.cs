@@ -69,9 +69,11 @@ public static class SignupRateLimiting
         return services;
     }
 
-    // The address as the connection (or a trusted proxy, see TransportSecurity) reports it; IPv4 seen through an
-    // IPv6 socket counts as the same client.
-    private static string ClientAddress(HttpContext context) =>
+    /// <summary>
+    /// The client's address as the connection (or a trusted proxy, see TransportSecurity) reports it; IPv4 seen through
+    /// an IPv6 socket counts as the same client.
+    /// </summary>
+    public static string ClientAddress(HttpContext context) =>
         context.Connection.RemoteIpAddress switch
         {
             null => "unknown",

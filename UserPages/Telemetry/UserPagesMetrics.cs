@@ -10,6 +10,28 @@ public enum SignupRefusal
     RateLimited,
 }
 
+/// <summary>What happened to an entry: the <c>event</c> on <c>userpages.entries.events</c>.</summary>
+public enum EntryEvent
+{
+    /// <summary>A pending signup's address confirmed: listed.</summary>
+    Confirmed,
+
+    /// <summary>A pending signup removed unconfirmed after its lifetime.</summary>
+    Expired,
+
+    Renamed,
+
+    EmailChanged,
+
+    /// <summary>An edit or delete made against a row that changed since: nothing written, 409.</summary>
+    Conflict,
+
+    Deleted,
+
+    /// <summary>A manage session opened by a link.</summary>
+    ManageOpened,
+}
+
 /// <summary>
 /// The app's own meter, <c>UserPages</c>: what an operator of this app watches beside the framework's request
 /// metrics. Plain System.Diagnostics.Metrics, so <c>dotnet-counters monitor --counters UserPages</c> reads it with
@@ -34,6 +56,8 @@ public sealed class UserPagesMetrics
 
     private readonly Counter<long> _signupsCreated;
     private readonly Counter<long> _signupsRefused;
+    private readonly Counter<long> _signupsPending;
+    private readonly Counter<long> _entryEvents;
     private readonly Histogram<int> _groupCommitSize;
     private readonly Histogram<double> _groupCommitDuration;
     private readonly Counter<long> _incidentsOpened;
@@ -48,6 +72,8 @@ public sealed class UserPagesMetrics
         _meter = meters.Create(MeterName);
         _signupsCreated = _meter.CreateCounter<long>("userpages.signups.created", "{signup}", "Signups stored (each answered with a redirect).");
         _signupsRefused = _meter.CreateCounter<long>("userpages.signups.refused", "{signup}", "Signups refused, by reason: invalid (400), taken (409), rate_limited (429).");
+        _signupsPending = _meter.CreateCounter<long>("userpages.signups.pending", "{signup}", "Signups answered \"check your inbox\": a confirmation link, or a notice to an address that already has an entry (told apart nowhere, on purpose).");
+        _entryEvents = _meter.CreateCounter<long>("userpages.entries.events", "{event}", "What happened to entries, by event: confirmed, expired, renamed, email_changed, conflict, deleted, manage_opened.");
         _groupCommitSize = _meter.CreateHistogram("userpages.signups.group_commit.size", "{signup}", "Signups committed together in one transaction.", advice: GroupSizeBuckets);
         _groupCommitDuration = _meter.CreateHistogram("userpages.signups.group_commit.duration", "s", "Time from beginning a group's transaction to its durable commit.", advice: DurationBuckets);
         _incidentsOpened = _meter.CreateCounter<long>("userpages.database.incidents", "{incident}", "Database incidents opened: the first failure after the database last answered.");
@@ -65,6 +91,25 @@ public sealed class UserPagesMetrics
         SignupRefusal.Taken => "taken",
         _ => "rate_limited",
     }));
+
+    public void SignupPending() => _signupsPending.Add(1);
+
+    public void EntryEvent(EntryEvent happened, int count = 1)
+    {
+        if (count > 0)
+        {
+            _entryEvents.Add(count, new KeyValuePair<string, object?>("event", happened switch
+            {
+                Telemetry.EntryEvent.Confirmed => "confirmed",
+                Telemetry.EntryEvent.Expired => "expired",
+                Telemetry.EntryEvent.Renamed => "renamed",
+                Telemetry.EntryEvent.EmailChanged => "email_changed",
+                Telemetry.EntryEvent.Conflict => "conflict",
+                Telemetry.EntryEvent.Deleted => "deleted",
+                _ => "manage_opened",
+            }));
+        }
+    }
 
     public void GroupCommitted(int size, TimeSpan duration)
     {

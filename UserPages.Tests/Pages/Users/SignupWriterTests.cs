@@ -25,18 +25,18 @@ public sealed class SignupWriterTests(AppFixture<SqliteEngine> app) : IClassFixt
         var before = await app.Db.CountUsersAsync("backlog-");
 
         // The test holds SQLite's write lock, so the writer's first group waits and the rest of the backlog queues.
-        Task<AddUserResult>[] signups;
+        Task<SignupResult>[] signups;
         await using (var blocker = await app.Db.Database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
-            signups = [.. Enumerable.Range(0, Backlog).Select(i => writer.AddAsync(new NewUser($"backlog-{i}", $"backlog-{i}@example.com"), TestContext.Current.CancellationToken))];
+            signups = [.. Enumerable.Range(0, Backlog).Select(i => writer.AddAsync(new SignupRequest(new NewUser($"backlog-{i}", $"backlog-{i}@example.com"), "127.0.0.1"), TestContext.Current.CancellationToken))];
             await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
         }
 
         // A signup the writer dropped would never be answered: fail within a minute rather than hang.
         var results = await Task.WhenAll(signups).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
-        Assert.All(results, result => Assert.True(result.Added));
-        Assert.Equal(Backlog, results.Select(result => result.Id).Distinct().Count());
+        Assert.All(results, result => Assert.Equal(SignupOutcome.Listed, result.Outcome));
+        Assert.Equal(Backlog, results.Select(result => result.UserId).Distinct().Count());
         Assert.Equal(before + Backlog, await app.Db.CountUsersAsync("backlog-"));
         var sizes = groupSizes.GetMeasurementSnapshot().Select(m => m.Value).ToList();
         Assert.Equal(Backlog, sizes.Sum());

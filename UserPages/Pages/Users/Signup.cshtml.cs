@@ -3,15 +3,20 @@ using FluentValidation.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using UserPages.Data;
 using UserPages.Hosting;
 using UserPages.Telemetry;
 
 namespace UserPages.Pages.Users;
 
-/// <summary>GET shows the signup form; POST validates, inserts through the group-committing signup writer and redirects to the listing.</summary>
+/// <summary>
+/// GET shows the signup form; POST validates and registers through the group-committing signup writer, then
+/// redirects to "check your inbox" (or, with confirmation off, to the listing).
+/// </summary>
 [EnableRateLimiting(SignupRateLimiting.Policy)]
-public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter signups, UserPagesMetrics metrics) : PageModel
+public sealed class SignupModel(
+    IValidator<SignupInput> validator, SignupWriter signups, IOptions<SignupOptions> options, MailedLinks mailedLinks, UserPagesMetrics metrics) : PageModel
 {
     [BindProperty]
     public SignupInput Input { get; set; } = new();
@@ -27,20 +32,28 @@ public sealed class SignupModel(IValidator<SignupInput> validator, SignupWriter 
             return Form(StatusCodes.Status400BadRequest);
         }
 
-        var result = await signups.AddAsync(new NewUser(Input.Username!, Input.Email!), cancellationToken);
-        if (!result.Added)
+        var result = await signups.AddAsync(
+            new SignupRequest(new NewUser(Input.Username!, Input.Email!), SignupRateLimiting.ClientAddress(HttpContext)), cancellationToken);
+        switch (result.Outcome)
         {
-            metrics.SignupRefused(SignupRefusal.Taken);
-        }
-
-        switch (result.Conflict)
-        {
-            case UserField.Username:
-                ModelState.AddModelError($"{nameof(Input)}.{nameof(SignupInput.Username)}", "That username is taken. Try another one.");
+            case SignupOutcome.UsernameTaken:
+                metrics.SignupRefused(SignupRefusal.Taken);
+                ModelState.AddModelError($"{nameof(Input)}.{nameof(SignupInput.Username)}", options.Value.RequireConfirmedEmail
+                    ? "That username is taken. Try another one. If you signed up with it a moment ago, the link to confirm it is in your inbox."
+                    : "That username is taken. Try another one.");
                 return Form(StatusCodes.Status409Conflict);
-            case UserField.Email:
+            case SignupOutcome.EmailTaken:
+                metrics.SignupRefused(SignupRefusal.Taken);
                 ModelState.AddModelError($"{nameof(Input)}.{nameof(SignupInput.Email)}", "That email address is already registered.");
                 return Form(StatusCodes.Status409Conflict);
+            case SignupOutcome.TooManyMails:
+                metrics.SignupRefused(SignupRefusal.RateLimited);
+                return TooManyMails.Answer(HttpContext, options.Value.MailWindow);
+            case SignupOutcome.CheckInbox:
+                // The same answer whether the address is new or already has an entry: only its owner learns which.
+                metrics.SignupPending();
+                TempData[nameof(CheckInboxModel.MailedLink)] = mailedLinks.Shown(result.MailedLink);
+                return RedirectToPage("CheckInbox");
         }
 
         metrics.SignupCreated();

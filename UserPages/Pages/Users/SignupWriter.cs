@@ -13,19 +13,19 @@ namespace UserPages.Pages.Users;
 /// together; each caller gets its own exact result, and only after the commit that made it durable. It runs as a
 /// background service for as long as the web app runs.
 /// </summary>
-public sealed class SignupWriter(Database database, UserRepository users, UserPagesMetrics metrics) : BackgroundService
+public sealed class SignupWriter(Database database, SignupRegistration registration, UserPagesMetrics metrics) : BackgroundService
 {
     // Enough to absorb a burst; a larger group only makes its first caller wait longer.
     private const int MaxGroupSize = 256;
 
     private const string BeforeThisSignup = "signup";
 
-    private readonly Channel<PendingSignup> _queue = Channel.CreateUnbounded<PendingSignup>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<QueuedSignup> _queue = Channel.CreateUnbounded<QueuedSignup>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Adds the user durably, or answers which field is already taken.</summary>
-    public async Task<AddUserResult> AddAsync(NewUser user, CancellationToken cancellationToken)
+    /// <summary>Registers the signup durably (see <see cref="SignupRegistration"/>), or answers why not.</summary>
+    public async Task<SignupResult> AddAsync(SignupRequest request, CancellationToken cancellationToken)
     {
-        var pending = new PendingSignup(user);
+        var pending = new QueuedSignup(request);
         await _queue.Writer.WriteAsync(pending, cancellationToken);
 
         // Once queued, the signup is committed or not regardless of this request; the caller may stop waiting.
@@ -35,7 +35,7 @@ public sealed class SignupWriter(Database database, UserRepository users, UserPa
     /// <summary>Commits queued signups, group by group, until <paramref name="stoppingToken"/> fires.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var group = new List<PendingSignup>(MaxGroupSize);
+        var group = new List<QueuedSignup>(MaxGroupSize);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
             while (group.Count < MaxGroupSize && _queue.Reader.TryRead(out var pending))
@@ -48,9 +48,9 @@ public sealed class SignupWriter(Database database, UserRepository users, UserPa
         }
     }
 
-    private async Task CommitGroupAsync(List<PendingSignup> group, CancellationToken cancellationToken)
+    private async Task CommitGroupAsync(List<QueuedSignup> group, CancellationToken cancellationToken)
     {
-        var results = new AddUserResult[group.Count];
+        var results = new SignupResult[group.Count];
         var started = Stopwatch.GetTimestamp();
         var refused = new DbException?[group.Count];
         try
@@ -61,7 +61,7 @@ public sealed class SignupWriter(Database database, UserRepository users, UserPa
                 await unit.SavepointAsync(BeforeThisSignup, cancellationToken);
                 try
                 {
-                    results[i] = await users.AddAsync(unit, group[i].User, cancellationToken);
+                    results[i] = await registration.RegisterAsync(unit, group[i].Request, cancellationToken);
                 }
                 catch (DbException exception) when (DatabaseErrors.Classify(exception) == DatabaseErrorKind.RefusedValue)
                 {
@@ -69,8 +69,8 @@ public sealed class SignupWriter(Database database, UserRepository users, UserPa
                     refused[i] = exception;
                 }
 
-                // A taken name or a refused value undoes only this insert (and leaves PostgreSQL's transaction usable).
-                if (refused[i] is not null || !results[i].Added)
+                // A taken name or a refused value undoes only this signup (and leaves PostgreSQL's transaction usable).
+                if (refused[i] is not null || results[i].Undo)
                 {
                     await unit.RollbackToSavepointAsync(BeforeThisSignup, cancellationToken);
                 }
@@ -105,8 +105,8 @@ public sealed class SignupWriter(Database database, UserRepository users, UserPa
         }
     }
 
-    private sealed record PendingSignup(NewUser User)
+    private sealed record QueuedSignup(SignupRequest Request)
     {
-        public TaskCompletionSource<AddUserResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<SignupResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,0 +1,92 @@
+using Dapper;
+
+namespace UserPages.Data;
+
+/// <summary>
+/// The <c>entry_tokens</c> table: the manage and email-change links of listed entries, each stored as a hash, used up
+/// by <see cref="TakeAsync"/>, and deleted with its entry.
+/// </summary>
+public sealed class EntryTokenRepository
+{
+    public const string InsertToken = """
+        INSERT INTO entry_tokens (user_id, purpose, token_hash, new_email, created_at, expires_at)
+        VALUES (@UserId, @Purpose, @TokenHash, @NewEmail, @CreatedAt, @ExpiresAt)
+        """;
+
+    public const string GetByTokenHash = """
+        SELECT id AS Id, user_id AS UserId, purpose AS Purpose, token_hash AS TokenHash, new_email AS NewEmail, expires_at AS ExpiresAt
+        FROM entry_tokens
+        WHERE token_hash = @TokenHash AND purpose = @Purpose
+        """;
+
+    public const string DeleteToken = """
+        DELETE FROM entry_tokens WHERE id = @Id
+        """;
+
+    public const string DeleteEntryTokens = """
+        DELETE FROM entry_tokens WHERE user_id = @UserId
+        """;
+
+    public const string DeleteExpired = """
+        DELETE FROM entry_tokens WHERE expires_at <= @Now
+        """;
+
+    public Task AddAsync(UnitOfWork unit, long userId, TokenPurpose purpose, OneTimeToken token, string? newEmail, DateTime now, DateTime expiresAt, CancellationToken cancellationToken) =>
+        unit.Connection.ExecuteAsync(new CommandDefinition(
+            InsertToken,
+            new { UserId = userId, Purpose = (int)purpose, TokenHash = token.Hash, NewEmail = newEmail, CreatedAt = DatabaseTime.From(now), ExpiresAt = DatabaseTime.From(expiresAt) },
+            unit.Transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Uses the token up: the row is deleted and returned when it exists for this purpose and has not expired by
+    /// <paramref name="now"/>. Two requests racing for one token: the database lets one delete it, the other gets null.
+    /// </summary>
+    public async Task<EntryToken?> TakeAsync(UnitOfWork unit, TokenPurpose purpose, string tokenHash, DateTime now, CancellationToken cancellationToken)
+    {
+        var token = await unit.Connection.QuerySingleOrDefaultAsync<EntryToken>(new CommandDefinition(
+            GetByTokenHash, new { TokenHash = tokenHash, Purpose = (int)purpose }, unit.Transaction, cancellationToken: cancellationToken));
+        if (token is null || !OneTimeToken.SameHash(token.TokenHash, tokenHash))
+        {
+            return null;
+        }
+
+        var deleted = await unit.Connection.ExecuteAsync(new CommandDefinition(DeleteToken, new { token.Id }, unit.Transaction, cancellationToken: cancellationToken));
+        return deleted == 1 && token.ExpiresAt > now ? token : null;
+    }
+
+    /// <summary>Whether the token exists for this purpose and is still good, without using it up (the link's GET).</summary>
+    public async Task<bool> IsUsableAsync(UnitOfWork unit, TokenPurpose purpose, string tokenHash, DateTime now, CancellationToken cancellationToken)
+    {
+        var token = await unit.Connection.QuerySingleOrDefaultAsync<EntryToken>(new CommandDefinition(
+            GetByTokenHash, new { TokenHash = tokenHash, Purpose = (int)purpose }, unit.Transaction, cancellationToken: cancellationToken));
+        return token is not null && OneTimeToken.SameHash(token.TokenHash, tokenHash) && token.ExpiresAt > now;
+    }
+
+    public Task<int> DeleteForEntryAsync(UnitOfWork unit, long userId, CancellationToken cancellationToken) =>
+        unit.Connection.ExecuteAsync(new CommandDefinition(DeleteEntryTokens, new { UserId = userId }, unit.Transaction, cancellationToken: cancellationToken));
+
+    public Task<int> DeleteExpiredAsync(UnitOfWork unit, DateTime now, CancellationToken cancellationToken) =>
+        unit.Connection.ExecuteAsync(new CommandDefinition(DeleteExpired, new { Now = DatabaseTime.From(now) }, unit.Transaction, cancellationToken: cancellationToken));
+}
+
+/// <summary>A row of <c>entry_tokens</c>.</summary>
+public sealed class EntryToken
+{
+    public long Id { get; init; }
+
+    public long UserId { get; init; }
+
+    public TokenPurpose Purpose { get; init; }
+
+    public string TokenHash { get; init; } = "";
+
+    /// <summary>The address an email change moves the entry to; null for other purposes.</summary>
+    public string? NewEmail { get; init; }
+
+    public DateTime ExpiresAt
+    {
+        get;
+        init => field = DateTime.SpecifyKind(value, DateTimeKind.Utc);
+    }
+}
