@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace UserPages.Tests.Infrastructure;
+
+/// <summary>
+/// The app as people meet it: confirmation by mail on, and mail going over real SMTP to a server in the test process,
+/// polled every tenth of a second. Tests read links out of the mail it receives and follow them over HTTP.
+/// </summary>
+public class MailedApp<TEngine>(TestServers servers) : AppFixture<TEngine>(servers)
+    where TEngine : ITestEngine
+{
+    public SmtpTestServer Smtp { get; private set; } = null!;
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings.Concat(Smtp.Settings))
+    {
+        ["Signup:RequireConfirmedEmail"] = "true",
+        ["Mail:Outbox:PollInterval"] = "00:00:00.100",
+    };
+
+    public override async ValueTask InitializeAsync()
+    {
+        Smtp = await SmtpTestServer.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    /// <summary>The one message with <paramref name="subject"/> to <paramref name="address"/>, waited for.</summary>
+    public async Task<MimeMessage> MailToAsync(string address, string subject)
+    {
+        var received = await Smtp.UntilAsync(
+            messages => messages.Any(m => m.Subject == subject && m.To.Mailboxes.Any(to => to.Address == address)), $"\"{subject}\" to {address}");
+        return Assert.Single(received, m => m.Subject == subject && m.To.Mailboxes.Any(to => to.Address == address));
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        await Smtp.DisposeAsync();
+    }
+}
+
+/// <summary>Links as a person finds them in a mail.</summary>
+public static partial class MailLinks
+{
+    /// <summary>The one link in the mail's text that starts with <see cref="TestAppSettings.PublicBaseUrl"/>, as a path and query to request.</summary>
+    public static string LinkIn(MimeMessage message)
+    {
+        var links = AppLink().Matches(message.TextBody ?? "").Select(m => m.Value).Distinct().ToList();
+        var link = Assert.Single(links);
+        return "/" + link[TestAppSettings.PublicBaseUrl.Length..];
+    }
+
+    /// <summary>The token the link carries.</summary>
+    public static string TokenIn(MimeMessage message) => LinkIn(message).Split("token=")[1];
+
+    [GeneratedRegex(@"http://userpages\.test/[^\s]+")]
+    private static partial Regex AppLink();
+}
