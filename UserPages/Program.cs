@@ -20,6 +20,7 @@ if (!CommandLine.IsServe(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+builder.Logging.KeepTokensOutOfLogs();
 
 builder.Services.AddUserPagesData(builder.Configuration, builder.Environment.ContentRootPath).AddSchemaMigrator(builder.Configuration);
 builder.Services.AddSecurityHeaders(builder.Configuration);

@@ -50,6 +50,15 @@ public static partial class MailLinks
         return "/" + link[TestAppSettings.PublicBaseUrl.Length..];
     }
 
+    /// <summary>Opens the link as a person does, then presses the one button on its page; the button's answer.</summary>
+    public static async Task<HttpResponseMessage> FollowAndPressAsync(this HttpClient client, string link)
+    {
+        var page = await HtmlPage.GetAsync(client, link);
+        Assert.True(page.Status == System.Net.HttpStatusCode.OK, $"GET {link.Split('?')[0]} answered {(int)page.Status}.");
+        var action = page.Document.QuerySelector("main form[method=post]")!.GetAttribute("action")!;
+        return await client.PostAsync(new Uri(action, UriKind.Relative), new FormUrlEncodedContent(page.FormValues("main form[method=post]")));
+    }
+
     /// <summary>The token the link carries.</summary>
     public static string TokenIn(MimeMessage message) => LinkIn(message).Split("token=")[1];
 

@@ -27,6 +27,8 @@ public sealed class SecurityHeadersOptions
 
 public static class SecurityHeaders
 {
+    public const string ReferrerPolicyHeader = "Referrer-Policy";
+
     public static IServiceCollection AddSecurityHeaders(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SecurityHeadersOptions>()
@@ -49,7 +51,8 @@ public static class SecurityHeaders
                 headers.ContentSecurityPolicy = options.ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = options.ReferrerPolicy;
+                // A page may have asked for a stricter one (NoReferrerAttribute).
+                headers.TryAdd(ReferrerPolicyHeader, options.ReferrerPolicy);
                 headers["Permissions-Policy"] = options.PermissionsPolicy;
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 return Task.CompletedTask;

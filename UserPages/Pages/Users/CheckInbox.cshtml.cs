@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using UserPages.Hosting;
 
 namespace UserPages.Pages.Users;
 
@@ -15,7 +16,6 @@ public sealed class CheckInboxModel : PageModel
         if (MailedLink is not null)
         {
             // The page then carries a token: no address of it may leave in a Referer.
-            Response.Headers["Referrer-Policy"] = "no-referrer";
-        }
+            }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using UserPages.Data;
+using UserPages.Hosting;
 using UserPages.Telemetry;
 
 namespace UserPages.Pages.Users;
@@ -9,6 +10,7 @@ namespace UserPages.Pages.Users;
 /// The confirmation link. Its GET only shows a "Confirm" button, because mail scanners open links; the POST uses the
 /// token up, lists the person and redirects to the listing with the welcome.
 /// </summary>
+[NoReferrer]
 public sealed class ConfirmModel(Database database, PendingSignupRepository pending, UserRepository users, TimeProvider clock, UserPagesMetrics metrics) : PageModel
 {
     private const string BeforeListing = "listing";
@@ -23,7 +25,6 @@ public sealed class ConfirmModel(Database database, PendingSignupRepository pend
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Response.Headers["Referrer-Policy"] = "no-referrer";
         await using var unit = await database.BeginReadAsync(cancellationToken);
         var signup = await FindAsync(unit, cancellationToken);
         if (Problem is not null)
@@ -37,7 +38,6 @@ public sealed class ConfirmModel(Database database, PendingSignupRepository pend
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Response.Headers["Referrer-Policy"] = "no-referrer";
         await using var unit = await database.BeginWriteAsync(cancellationToken);
         var signup = await FindAsync(unit, cancellationToken);
         if (Problem is not null)
