@@ -25,7 +25,7 @@ public class MailedApp<TEngine>(TestServers servers) : AppFixture<TEngine>(serve
     }
 
     /// <summary>The one message with <paramref name="subject"/> to <paramref name="address"/>, waited for.</summary>
-    public async Task<MimeMessage> MailToAsync(string address, string subject)
+    public virtual async Task<MimeMessage> MailToAsync(string address, string subject)
     {
         var received = await Smtp.UntilAsync(
             messages => messages.Any(m => m.Subject == subject && m.To.Mailboxes.Any(to => to.Address == address)), $"\"{subject}\" to {address}");

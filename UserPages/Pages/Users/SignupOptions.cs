@@ -32,7 +32,7 @@ public sealed class SignupOptions : IValidatableObject
 
     public TimeSpan MailWindow { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How often an instance removes expired pending signups, links and throttle rows.</summary>
+    /// <summary>How often an instance removes expired pending signups, links and throttle rows; at most a day.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -47,6 +47,11 @@ public sealed class SignupOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Signup:{name} must be longer than zero.");
             }
+        }
+
+        if (SweepInterval > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult("Signup:SweepInterval must be a day or less: expired entries would hold their names longer than that.");
         }
     }
 }
