@@ -43,12 +43,10 @@ public class MailedApp<TEngine>(TestServers servers) : AppFixture<TEngine>(serve
 public static partial class MailLinks
 {
     /// <summary>The one link in the mail's text that starts with <see cref="TestAppSettings.PublicBaseUrl"/>, as a path and query to request.</summary>
-    public static string LinkIn(MimeMessage message)
-    {
-        var links = AppLink().Matches(message.TextBody ?? "").Select(m => m.Value).Distinct().ToList();
-        var link = Assert.Single(links);
-        return "/" + link[TestAppSettings.PublicBaseUrl.Length..];
-    }
+    public static string LinkIn(MimeMessage message) => "/" + LinkInText(message.TextBody ?? "")[TestAppSettings.PublicBaseUrl.Length..];
+
+    /// <summary>The one absolute link to the app in a mail's text.</summary>
+    public static string LinkInText(string text) => Assert.Single(AppLink().Matches(text).Select(m => m.Value).Distinct());
 
     /// <summary>Opens the link as a person does, then presses the one button on its page; the button's answer.</summary>
     public static async Task<HttpResponseMessage> FollowAndPressAsync(this HttpClient client, string link)

@@ -52,7 +52,7 @@ public sealed class SignupModel(
             case SignupOutcome.CheckInbox:
                 // The same answer whether the address is new or already has an entry: only its owner learns which.
                 metrics.SignupPending();
-                TempData[nameof(CheckInboxModel.MailedLink)] = mailedLinks.Shown(result.MailedLink);
+                TempData[CheckInboxModel.MailedLinkKey] = mailedLinks.Shown(result.MailedLink);
                 return RedirectToPage("CheckInbox");
         }
 
