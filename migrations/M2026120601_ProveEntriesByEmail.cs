@@ -110,7 +110,7 @@ public sealed class ProveEntriesByEmail : Migration
             UNIQUE INDEX ux_pending_signups_email (email),
             UNIQUE INDEX ux_pending_signups_token_hash (token_hash),
             INDEX ix_pending_signups_expires_at (expires_at)
-        ) ENGINE = InnoDB
+        ) ENGINE = InnoDB;
         """,
         """
         CREATE TABLE IF NOT EXISTS entry_tokens (
@@ -125,7 +125,7 @@ public sealed class ProveEntriesByEmail : Migration
             INDEX ix_entry_tokens_user_id (user_id),
             INDEX ix_entry_tokens_expires_at (expires_at),
             CONSTRAINT fk_entry_tokens_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
-        ) ENGINE = InnoDB
+        ) ENGINE = InnoDB;
         """,
         """
         CREATE TABLE IF NOT EXISTS mail_throttle (
@@ -134,10 +134,20 @@ public sealed class ProveEntriesByEmail : Migration
             requested_at DATETIME(6) NOT NULL,
             INDEX ix_mail_throttle_address_hash_requested_at (address_hash, requested_at),
             INDEX ix_mail_throttle_requested_at (requested_at)
-        ) ENGINE = InnoDB
+        ) ENGINE = InnoDB;
         """,
-        "ALTER TABLE users ADD COLUMN IF NOT EXISTS row_version INT NOT NULL DEFAULT 1, ADD COLUMN IF NOT EXISTS confirmed_at DATETIME(6) NULL",
-        "CREATE INDEX IF NOT EXISTS ix_mail_outbox_recipient ON mail_outbox (recipient)",
+        "ALTER TABLE users ADD COLUMN IF NOT EXISTS row_version INT NOT NULL DEFAULT 1, ADD COLUMN IF NOT EXISTS confirmed_at DATETIME(6) NULL;",
+        "CREATE INDEX IF NOT EXISTS ix_mail_outbox_recipient ON mail_outbox (recipient);",
+    ];
+
+    // Down in the same steps, each passing what is already gone.
+    private static readonly string[] MySqlDown =
+    [
+        "DROP INDEX IF EXISTS ix_mail_outbox_recipient ON mail_outbox;",
+        "ALTER TABLE users DROP COLUMN IF EXISTS confirmed_at, DROP COLUMN IF EXISTS row_version;",
+        "DROP TABLE IF EXISTS mail_throttle;",
+        "DROP TABLE IF EXISTS entry_tokens;",
+        "DROP TABLE IF EXISTS pending_signups;",
     ];
 
     public override void Up()
@@ -172,13 +182,4 @@ public sealed class ProveEntriesByEmail : Migration
             IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql(statement);
         }
     }
-
-    private static readonly string[] MySqlDown =
-    [
-        "DROP INDEX IF EXISTS ix_mail_outbox_recipient ON mail_outbox",
-        "ALTER TABLE users DROP COLUMN IF EXISTS confirmed_at, DROP COLUMN IF EXISTS row_version",
-        "DROP TABLE IF EXISTS mail_throttle",
-        "DROP TABLE IF EXISTS entry_tokens",
-        "DROP TABLE IF EXISTS pending_signups",
-    ];
 }

@@ -53,9 +53,5 @@ public sealed class LayoutTests(BrowserFixture browser, BrowserApp app) : IClass
             .join('; ')
         """);
 
-    private static async Task AssertFitsAsync(IPage page, string what)
-    {
-        var (content, screen) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), Scenario.Phone.Width);
-        Assert.True(content <= screen, $"{what} is {content} px wide on a {screen} px phone.");
-    }
+    private static Task AssertFitsAsync(IPage page, string what) => page.AssertFitsItsWidthAsync(what);
 }

@@ -22,6 +22,13 @@ public static class Scenario
 
     public static string ResultsDirectory => Path.Combine(AppContext.BaseDirectory, "TestResults", "browser");
 
+    /// <summary>The page scrolls only down: nothing is wider than the window it is shown in.</summary>
+    public static async Task AssertFitsItsWidthAsync(this IPage page, string what)
+    {
+        var (content, screen) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("() => window.innerWidth"));
+        Assert.True(content <= screen, $"{what} is {content} px wide on a {screen} px screen.");
+    }
+
     public static async Task RunAsync(
         this BrowserFixture browser,
         BrowserApp app,

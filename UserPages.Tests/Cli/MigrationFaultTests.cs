@@ -61,6 +61,10 @@ public sealed class MigrationFaultTests(TestServers servers)
         (2026112505, "table users_search", null),
         (2026112903, "table users_out_of_order", 2026120401),
         (2026120501, "table mail_outbox", null),
+        (2026120601, "table pending_signups", null),
+        (2026120601, "table entry_tokens", null),
+        (2026120601, "table mail_throttle", null),
+        (2026120601, "index ix_mail_outbox_recipient", null),
     ];
 
     [Fact]
