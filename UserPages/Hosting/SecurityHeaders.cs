@@ -49,7 +49,12 @@ public static class SecurityHeaders
                 headers.ContentSecurityPolicy = options.ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = options.ReferrerPolicy;
+                // A page that carries a token in its address sets no-referrer itself; that one stands.
+                if (!headers.ContainsKey("Referrer-Policy"))
+                {
+                    headers["Referrer-Policy"] = options.ReferrerPolicy;
+                }
+
                 headers["Permissions-Policy"] = options.PermissionsPolicy;
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 return Task.CompletedTask;
