@@ -21,7 +21,8 @@ public abstract class ManageLinkTests<TEngine>(MailedApp<TEngine> app) : IClassF
         Assert.StartsWith("/users/manage/open?token=", link, StringComparison.Ordinal);
 
         var button = await HtmlPage.GetAsync(client, link);
-        var again = await HtmlPage.GetAsync(client, link);
+        var bystander = app.CreateClient();
+        var again = await HtmlPage.GetAsync(bystander, link);
         Assert.Equal(HttpStatusCode.OK, again.Status);
         Assert.Equal("no-referrer", ResponseAssert.Header(button.Response, "Referrer-Policy"));
         Assert.Equal("Manage my entry", button.Text("form[method=post] button"));
@@ -46,7 +47,7 @@ public abstract class ManageLinkTests<TEngine>(MailedApp<TEngine> app) : IClassF
         // No sliding: using the session does not extend it.
         Assert.False(entry.Response.Headers.Contains("Set-Cookie") && entry.Response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("UserPages.Manage=", StringComparison.Ordinal)));
 
-        var reused = await HtmlPage.ParseAsync(await app.CreateClient().SubmitAsync(button, "form[method=post]"));
+        var reused = await HtmlPage.ParseAsync(await bystander.SubmitAsync(again, "form[method=post]"));
         Assert.Equal(HttpStatusCode.NotFound, reused.Status);
         Assert.Equal("This link does not work", reused.Text("h1"));
     }

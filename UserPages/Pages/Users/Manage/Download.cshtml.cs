@@ -8,6 +8,9 @@ namespace UserPages.Pages.Users.Manage;
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class DownloadModel(Database database, UserRepository users, EntryTokenRepository tokens, MailOutbox outbox, TimeProvider clock) : PageModel
 {
+    /// <summary>The address opened directly: the entry page, whose button downloads.</summary>
+    public IActionResult OnGet() => RedirectToPage("Entry");
+
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         if (await ManageSession.EntryIdAsync(HttpContext) is not { } id)

@@ -25,6 +25,7 @@ public static class ManageSession
 
     public static IServiceCollection AddManageSession(this IServiceCollection services)
     {
+        // The one scheme, so also the default: antiforgery tokens are bound to the session they were issued in.
         services.AddAuthentication().AddCookie(Scheme);
         services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<SignupOptions>, IOptions<TransportSecurityOptions>>((cookie, signup, transport) =>
         {
