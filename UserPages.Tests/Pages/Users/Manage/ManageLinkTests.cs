@@ -101,7 +101,7 @@ public abstract class ManageLinkTests<TEngine>(MailedApp<TEngine> app) : IClassF
         Assert.Equal(HttpStatusCode.OK, button.Status);
         await using (var unit = await app.Db.Database.BeginWriteAsync(TestContext.Current.CancellationToken))
         {
-            await Dapper.SqlMapper.ExecuteAsync(unit.Connection, "UPDATE entry_tokens SET expires_at = @Past", new { Past = DateTime.UtcNow.AddMinutes(-1) }, unit.Transaction);
+            await Dapper.SqlMapper.ExecuteAsync(unit.Connection, "UPDATE entry_tokens SET expires_at = @Past", new { Past = UserPages.Data.DatabaseTime.From(DateTime.UtcNow.AddMinutes(-1)) }, unit.Transaction);
             await unit.CommitAsync(TestContext.Current.CancellationToken);
         }
 
