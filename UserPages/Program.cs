@@ -7,6 +7,7 @@ using UserPages.Health;
 using UserPages.Hosting;
 using UserPages.Mail;
 using UserPages.Pages.Users;
+using UserPages.Pages.Users.Manage;
 using UserPages.Schema;
 using UserPages.Telemetry;
 
@@ -44,6 +45,7 @@ builder.Services.AddListingCache(builder.Configuration);
 builder.Services.AddTelemetry(builder.Configuration);
 builder.Services.AddMail(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddSignup(builder.Configuration);
+builder.Services.AddManageSession();
 
 var app = builder.Build();
 

@@ -19,6 +19,13 @@ public sealed class EntryTokenRepository
         WHERE token_hash = @TokenHash AND purpose = @Purpose
         """;
 
+    public const string ListEntryTokens = """
+        SELECT id AS Id, user_id AS UserId, purpose AS Purpose, token_hash AS TokenHash, new_email AS NewEmail, created_at AS CreatedAt, expires_at AS ExpiresAt
+        FROM entry_tokens
+        WHERE user_id = @UserId
+        ORDER BY id
+        """;
+
     public const string DeleteToken = """
         DELETE FROM entry_tokens WHERE id = @Id
         """;
@@ -55,13 +62,21 @@ public sealed class EntryTokenRepository
         return deleted == 1 && token.ExpiresAt > now ? token : null;
     }
 
-    /// <summary>Whether the token exists for this purpose and is still good, without using it up (the link's GET).</summary>
-    public async Task<bool> IsUsableAsync(UnitOfWork unit, TokenPurpose purpose, string tokenHash, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The token's row for this purpose, expired or not, without using it up: the link's GET, which must tell an
+    /// expired link from an unknown one and may show what the link will do.
+    /// </summary>
+    public async Task<EntryToken?> FindAsync(UnitOfWork unit, TokenPurpose purpose, string tokenHash, CancellationToken cancellationToken)
     {
         var token = await unit.Connection.QuerySingleOrDefaultAsync<EntryToken>(new CommandDefinition(
             GetByTokenHash, new { TokenHash = tokenHash, Purpose = (int)purpose }, unit.Transaction, cancellationToken: cancellationToken));
-        return token is not null && OneTimeToken.SameHash(token.TokenHash, tokenHash) && token.ExpiresAt > now;
+        return token is not null && OneTimeToken.SameHash(token.TokenHash, tokenHash) ? token : null;
     }
+
+    /// <summary>Every link the entry has, used or not yet swept, oldest first: what a download of their data lists.</summary>
+    public async Task<IReadOnlyList<EntryToken>> ListForEntryAsync(UnitOfWork unit, long userId, CancellationToken cancellationToken) =>
+        (await unit.Connection.QueryAsync<EntryToken>(new CommandDefinition(
+            ListEntryTokens, new { UserId = userId }, unit.Transaction, cancellationToken: cancellationToken))).AsList();
 
     public Task<int> DeleteForEntryAsync(UnitOfWork unit, long userId, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteAsync(new CommandDefinition(DeleteEntryTokens, new { UserId = userId }, unit.Transaction, cancellationToken: cancellationToken));
@@ -83,6 +98,12 @@ public sealed class EntryToken
 
     /// <summary>The address an email change moves the entry to; null for other purposes.</summary>
     public string? NewEmail { get; init; }
+
+    public DateTime CreatedAt
+    {
+        get;
+        init => field = DateTime.SpecifyKind(value, DateTimeKind.Utc);
+    }
 
     public DateTime ExpiresAt
     {

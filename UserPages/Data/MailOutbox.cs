@@ -95,6 +95,18 @@ public sealed class MailOutbox(Database database, TimeProvider time)
         WHERE state = 2
         """;
 
+    // A deleted entry's address: its queued mail is never sent, and what was sent or given up on is not kept.
+    public const string WithdrawTo = """
+        DELETE FROM mail_outbox WHERE recipient = @Recipient
+        """;
+
+    public const string ListTo = """
+        SELECT subject AS Subject, state AS State, queued_at AS QueuedAt, finished_at AS FinishedAt
+        FROM mail_outbox
+        WHERE recipient = @Recipient
+        ORDER BY id
+        """;
+
     public const string ReadBacklog = """
         SELECT COUNT(CASE WHEN state = 0 AND due_at <= @Now THEN 1 END) AS Due,
                COUNT(CASE WHEN state = 0 AND due_at > @Now AND claim IS NOT NULL THEN 1 END) AS Sending,
@@ -121,6 +133,14 @@ public sealed class MailOutbox(Database database, TimeProvider time)
             new { MessageId = Guid.NewGuid().ToString("N"), mail.Recipient, mail.Subject, mail.Body, Now = Now() },
             unit.Transaction,
             cancellationToken: cancellationToken));
+
+    /// <summary>Removes every message to <paramref name="recipient"/>, whatever its state, in the caller's unit; how many.</summary>
+    public Task<int> WithdrawAsync(UnitOfWork unit, string recipient, CancellationToken cancellationToken) =>
+        unit.Connection.ExecuteAsync(new CommandDefinition(WithdrawTo, new { Recipient = recipient }, unit.Transaction, cancellationToken: cancellationToken));
+
+    /// <summary>What is stored of the mail to <paramref name="recipient"/>, oldest first, bodies left out.</summary>
+    public async Task<IReadOnlyList<StoredMail>> ListToAsync(UnitOfWork unit, string recipient, CancellationToken cancellationToken) =>
+        (await unit.Connection.QueryAsync<StoredMail>(new CommandDefinition(ListTo, new { Recipient = recipient }, unit.Transaction, cancellationToken: cancellationToken))).AsList();
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due messages, oldest due first, for <paramref name="claimFor"/>: until then
@@ -238,6 +258,27 @@ public sealed class OutboxMessage
     {
         get;
         init => field = DateTime.SpecifyKind(value, DateTimeKind.Utc);
+    }
+}
+
+/// <summary>A message to one address as its owner may see it listed: what, in which state, and when.</summary>
+public sealed class StoredMail
+{
+    public string Subject { get; init; } = "";
+
+    /// <summary>0 queued, 1 sent, 2 dead (given up on).</summary>
+    public int State { get; init; }
+
+    public DateTime QueuedAt
+    {
+        get;
+        init => field = DateTime.SpecifyKind(value, DateTimeKind.Utc);
+    }
+
+    public DateTime? FinishedAt
+    {
+        get;
+        init => field = value is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null;
     }
 }
 
