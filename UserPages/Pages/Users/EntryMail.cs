@@ -48,10 +48,7 @@ public sealed class EntryMail(MailOutbox outbox, EntryTokenRepository tokens, Pu
     /// <summary>Issues a manage link for the entry and mails it to the entry's address.</summary>
     public async Task<Uri> SendManageLinkAsync(UnitOfWork unit, User user, DateTime now, CancellationToken cancellationToken)
     {
-        var token = OneTimeToken.New(TokenPurpose.Manage);
-        var expiresAt = now + Settings.LinkLifetime;
-        await tokens.AddAsync(unit, user.Id, TokenPurpose.Manage, token, newEmail: null, now, expiresAt, cancellationToken);
-        var link = Link(ManageOpenPath, token);
+        var (link, expiresAt) = await IssueAsync(unit, user, TokenPurpose.Manage, ManageOpenPath, newEmail: null, now, cancellationToken);
         await outbox.QueueAsync(unit, new OutgoingMail(user.Email, ManageSubject, $"""
             Hello {user.Username},
 
@@ -71,10 +68,7 @@ public sealed class EntryMail(MailOutbox outbox, EntryTokenRepository tokens, Pu
     /// </summary>
     public async Task<Uri> SendAddressHasEntryAsync(UnitOfWork unit, User user, DateTime now, CancellationToken cancellationToken)
     {
-        var token = OneTimeToken.New(TokenPurpose.Manage);
-        var expiresAt = now + Settings.LinkLifetime;
-        await tokens.AddAsync(unit, user.Id, TokenPurpose.Manage, token, newEmail: null, now, expiresAt, cancellationToken);
-        var link = Link(ManageOpenPath, token);
+        var (link, expiresAt) = await IssueAsync(unit, user, TokenPurpose.Manage, ManageOpenPath, newEmail: null, now, cancellationToken);
         await outbox.QueueAsync(unit, new OutgoingMail(user.Email, AddressHasEntrySubject, $"""
             Hello {user.Username},
 
@@ -91,10 +85,7 @@ public sealed class EntryMail(MailOutbox outbox, EntryTokenRepository tokens, Pu
     /// <summary>Mails the new address the link that moves the entry there.</summary>
     public async Task<Uri> SendConfirmNewEmailAsync(UnitOfWork unit, User user, string newEmail, DateTime now, CancellationToken cancellationToken)
     {
-        var token = OneTimeToken.New(TokenPurpose.ChangeEmail);
-        var expiresAt = now + Settings.LinkLifetime;
-        await tokens.AddAsync(unit, user.Id, TokenPurpose.ChangeEmail, token, newEmail, now, expiresAt, cancellationToken);
-        var link = Link(ConfirmEmailPath, token);
+        var (link, expiresAt) = await IssueAsync(unit, user, TokenPurpose.ChangeEmail, ConfirmEmailPath, newEmail, now, cancellationToken);
         await outbox.QueueAsync(unit, new OutgoingMail(newEmail, ConfirmNewEmailSubject, $"""
             Hello {user.Username},
 
@@ -135,6 +126,16 @@ public sealed class EntryMail(MailOutbox outbox, EntryTokenRepository tokens, Pu
             Your UserPages entry was deleted, as asked: your username and this address are no longer stored, and the
             mail we still had queued for you was withdrawn. This is the last mail you get from us.
             """), cancellationToken);
+
+    /// <summary>A new link of the entry's for <paramref name="purpose"/>, stored as its hash; the link and when it expires.</summary>
+    private async Task<(Uri Link, DateTime ExpiresAt)> IssueAsync(
+        UnitOfWork unit, User user, TokenPurpose purpose, string path, string? newEmail, DateTime now, CancellationToken cancellationToken)
+    {
+        var token = OneTimeToken.New(purpose);
+        var expiresAt = now + Settings.LinkLifetime;
+        await tokens.AddAsync(unit, user.Id, purpose, token, newEmail, now, expiresAt, cancellationToken);
+        return (Link(path, token), expiresAt);
+    }
 
     private Uri Link(string path, OneTimeToken token) => links.To($"{path}?{TokenKey}={token.Value}");
 

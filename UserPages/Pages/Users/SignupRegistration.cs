@@ -74,13 +74,17 @@ public sealed class SignupRegistration(
             return SignupResult.Refused(SignupOutcome.TooManyMails);
         }
 
-        if (await users.GetByEmailAsync(unit, user.Email, cancellationToken) is { } listed)
+        // Both lookups whatever the first finds, so a known address costs what a new one does: the answer's timing
+        // must not tell them apart either.
+        var listed = await users.GetByEmailAsync(unit, user.Email, cancellationToken);
+        var waiting = await pending.GetByEmailAsync(unit, user.Email, cancellationToken);
+        if (listed is not null)
         {
             return new SignupResult(SignupOutcome.CheckInbox, await mail.SendAddressHasEntryAsync(unit, listed, now, cancellationToken));
         }
 
         var token = OneTimeToken.New(TokenPurpose.ConfirmSignup);
-        if (await pending.GetByEmailAsync(unit, user.Email, cancellationToken) is { } waiting)
+        if (waiting is not null)
         {
             // The owner may have lost the first mail: a fresh link, the same deadline, the earlier link dead.
             await pending.ReplaceTokenAsync(unit, waiting.Id, token, cancellationToken);
