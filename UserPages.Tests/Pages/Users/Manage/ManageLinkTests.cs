@@ -129,6 +129,21 @@ public abstract class ManageLinkTests<TEngine>(MailedApp<TEngine> app) : IClassF
     }
 
     [Fact]
+    public async Task A_form_sent_after_its_session_ended_is_sent_to_ask_for_a_link_not_refused_as_forged()
+    {
+        var (_, email) = await app.ListedAsync();
+        var client = await app.OpenSessionAsync(email);
+        var entry = await client.EntryPageAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SubmitAsync(entry, "#sign-out")).StatusCode);
+
+        var stale = await client.SubmitAsync(entry, "#rename", new() { ["Rename.Username"] = SignupClient.UniqueName("late") });
+
+        Assert.Equal(HttpStatusCode.Redirect, stale.StatusCode);
+        Assert.Equal("/users/manage", stale.Headers.Location?.OriginalString);
+        Assert.StartsWith("Your manage session has ended", (await HtmlPage.GetAsync(client, "/users/manage")).Text(".flash"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_signup_form_and_the_listing_link_to_the_manage_page()
     {
         foreach (var url in new[] { "/users/new", "/users" })

@@ -25,8 +25,12 @@ public static class ManageSession
 
     public static IServiceCollection AddManageSession(this IServiceCollection services)
     {
-        // The one scheme, so also the default: antiforgery tokens are bound to the session they were issued in.
         services.AddAuthentication().AddCookie(Scheme);
+
+        // Not the default scheme, though it is the only one (which ASP.NET Core would make it): every request would then
+        // carry the session as its user, antiforgery would bind each form to it, and a form sent after the session ended
+        // would be refused as forged instead of being sent to ask for a new link. The pages read it by name.
+        services.AddSingleton<IAuthenticationSchemeProvider, NoDefaultScheme>();
         services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<SignupOptions>, IOptions<TransportSecurityOptions>>((cookie, signup, transport) =>
         {
             cookie.Cookie.Name = "UserPages.Manage";
@@ -63,5 +67,18 @@ public static class ManageSession
     {
         page.TempData[nameof(IndexModel.SessionEnded)] = "Your manage session has ended (each lasts a short while). Ask for a new link below.";
         return page.RedirectToPage("/Users/Manage/Index");
+    }
+
+    private sealed class NoDefaultScheme(IOptions<AuthenticationOptions> options) : AuthenticationSchemeProvider(options)
+    {
+        public override Task<AuthenticationScheme?> GetDefaultAuthenticateSchemeAsync() => Task.FromResult<AuthenticationScheme?>(null);
+
+        public override Task<AuthenticationScheme?> GetDefaultChallengeSchemeAsync() => Task.FromResult<AuthenticationScheme?>(null);
+
+        public override Task<AuthenticationScheme?> GetDefaultForbidSchemeAsync() => Task.FromResult<AuthenticationScheme?>(null);
+
+        public override Task<AuthenticationScheme?> GetDefaultSignInSchemeAsync() => Task.FromResult<AuthenticationScheme?>(null);
+
+        public override Task<AuthenticationScheme?> GetDefaultSignOutSchemeAsync() => Task.FromResult<AuthenticationScheme?>(null);
     }
 }
