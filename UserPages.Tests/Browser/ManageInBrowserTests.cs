@@ -47,6 +47,7 @@ public sealed class ManageInBrowserTests(BrowserFixture browser, MailedBrowserAp
         await page.OpenEntryAsync(link);
         await Expect(page.Locator("#current-username")).ToHaveTextAsync(name);
         await AssertUsableOnAPhoneAsync(page, "the entry page");
+        await AssertApartAsync(page.Locator("#rename"), page.Locator("#email"), below: true);
 
         var username = page.GetByLabel("Username", new() { Exact = true });
         await username.FillAsync(taken.ToUpperInvariant());
@@ -127,6 +128,7 @@ public sealed class ManageInBrowserTests(BrowserFixture browser, MailedBrowserAp
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delete your entry?" })).ToBeVisibleAsync();
         await Expect(page.Locator("#current-username")).ToHaveTextAsync(name);
         await AssertUsableOnAPhoneAsync(page, "the delete confirmation");
+        await AssertApartAsync(page.GetByRole(AriaRole.Button, new() { Name = "Delete my entry" }), page.GetByRole(AriaRole.Link, new() { Name = "Keep it" }), below: false);
         await page.GetByRole(AriaRole.Link, new() { Name = "Keep it" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your entry" })).ToBeVisibleAsync();
 
@@ -214,6 +216,17 @@ public sealed class ManageInBrowserTests(BrowserFixture browser, MailedBrowserAp
     {
         await page.AssertAccessibleAsync(state);
         await page.AssertFitsItsWidthAsync(state);
+    }
+
+    /// <summary>
+    /// <paramref name="second"/> is at least half a line away from <paramref name="first"/>, beside it or
+    /// <paramref name="below"/> it: two things to press that touch read as one, and invite pressing the wrong one.
+    /// </summary>
+    private static async Task AssertApartAsync(ILocator first, ILocator second, bool below)
+    {
+        var (a, b) = ((await first.BoundingBoxAsync())!, (await second.BoundingBoxAsync())!);
+        var gap = below ? b.Y - (a.Y + a.Height) : b.X - (a.X + a.Width);
+        Assert.True(gap >= 8, $"{second} is {gap} px from {first}.");
     }
 
     private static async Task RenameAsync(IPage page, string username)
