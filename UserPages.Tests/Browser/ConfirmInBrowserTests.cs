@@ -35,6 +35,7 @@ public sealed class ConfirmInBrowserTests(BrowserFixture browser, MailedBrowserA
         await Expect(confirm).ToBeVisibleAsync();
         await Expect(page.Locator("main .lead")).ToContainTextAsync(name);
         await page.AssertAccessibleAsync("the confirmation page");
+        await page.AssertFitsItsWidthAsync("the confirmation page");
 
         await confirm.ClickAsync();
 

@@ -9,34 +9,12 @@ namespace UserPages.Tests.Browser;
 [Collection(BrowserTests.Name)]
 public sealed class KeyboardTests(BrowserFixture browser, BrowserApp app) : IClassFixture<BrowserApp>
 {
-    // What the focused element is, as a person would name it, and whether its focus ring can be seen.
-    private const string DescribeFocus = """
-        () => {
-            const e = document.activeElement;
-            const style = getComputedStyle(e);
-            const box = e.getBoundingClientRect();
-            return {
-                name: e.labels?.[0]?.textContent.trim() ?? e.textContent.trim(),
-                ringVisible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
-                onScreen: box.bottom > 0 && box.right > 0 && box.top < innerHeight && box.left < innerWidth,
-            };
-        }
-        """;
-
     [Fact]
     public Task Tab_goes_skip_link_then_navigation_then_fields_then_button_each_with_a_visible_focus_ring() => browser.RunAsync(app, async page =>
     {
         await page.GotoAsync("/users/new");
 
-        var visited = new List<string>();
-        for (var i = 0; i < 7; i++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-            var focus = await page.EvaluateAsync<Focus>(DescribeFocus);
-            Assert.True(focus.RingVisible, $"No visible focus ring on '{focus.Name}'.");
-            Assert.True(focus.OnScreen, $"'{focus.Name}' has focus but is off screen.");
-            visited.Add(focus.Name);
-        }
+        var visited = await Focus.TabThroughAsync(page, 7);
 
         Assert.Equal(["Skip to content", "UserPages", "Users", "Sign up", "Username", "Email address", "Create account"], visited);
     });
@@ -60,13 +38,4 @@ public sealed class KeyboardTests(BrowserFixture browser, BrowserApp app) : ICla
         await Expect(page).ToHaveURLAsync(new Regex("/users$"));
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync(name);
     });
-
-    private sealed class Focus
-    {
-        public string Name { get; init; } = "";
-
-        public bool RingVisible { get; init; }
-
-        public bool OnScreen { get; init; }
-    }
 }

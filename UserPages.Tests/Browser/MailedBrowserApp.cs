@@ -29,6 +29,19 @@ public class MailedBrowserApp(TestServers servers) : BrowserApp(servers)
         return MailLinks.LinkIn(received.Last(x => x.Subject == subject && x.To.Mailboxes.Any(to => to.Address == address)));
     }
 
+    /// <summary>
+    /// Does <paramref name="ask"/>, then waits for the next mail with <paramref name="subject"/> to
+    /// <paramref name="address"/> and returns the path of its link: never an earlier mail's, when the address had one.
+    /// </summary>
+    public async Task<string> LinkMailedAfterAsync(string address, string subject, Func<Task> ask)
+    {
+        bool Wanted(MimeKit.MimeMessage m) => m.Subject == subject && m.To.Mailboxes.Any(to => to.Address == address);
+        var before = Smtp.Received.Count(Wanted);
+        await ask();
+        var received = await Smtp.UntilAsync(m => m.Count(Wanted) > before, $"another \"{subject}\" to {address}");
+        return MailLinks.LinkIn(received.Last(Wanted));
+    }
+
     protected override async ValueTask DisposeAsyncCore()
     {
         await base.DisposeAsyncCore();

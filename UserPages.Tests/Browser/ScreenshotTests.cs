@@ -1,12 +1,14 @@
 using Microsoft.Playwright;
 using UserPages.Data;
+using UserPages.Pages.Users;
 using UserPages.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace UserPages.Tests.Browser;
 
 /// <summary>
-/// The pictures in the README: the signup form, the form with errors and the listing, on a phone and a desktop.
+/// The pictures in the README, on a phone and a desktop: the signup form, the form with errors and the listing; then
+/// "check your inbox", the confirmation, the manage entry page (light and dark), the delete confirmation and privacy.
 /// Every run writes them to <c>TestResults/browser/screenshots/</c>; <c>docs/screenshots/update</c> points
 /// <c>USERPAGES_SCREENSHOTS</c> at <c>docs/screenshots/</c> to refresh the committed ones.
 /// </summary>
@@ -18,8 +20,11 @@ public sealed class ScreenshotTests(BrowserFixture browser, ScreenshotTests.Fixt
             ? chosen
             : Path.Combine(Scenario.ResultsDirectory, "screenshots");
 
-    /// <summary>A few people who joined over the last months, so the listing looks like one in use.</summary>
-    public sealed class Fixture(TestServers servers) : BrowserApp(servers)
+    /// <summary>
+    /// A few people who joined over the last months, so the listing looks like one in use; confirmation by mail on,
+    /// as it is by default.
+    /// </summary>
+    public sealed class Fixture(TestServers servers) : MailedBrowserApp(servers)
     {
         protected override Task OnMigratedAsync()
         {
@@ -55,6 +60,38 @@ public sealed class ScreenshotTests(BrowserFixture browser, ScreenshotTests.Fixt
         await SaveAsync(page, $"listing-{width}");
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
         await SaveAsync(page, $"listing-dark-{width}");
+    }, width == "phone" ? Scenario.Phone : Scenario.Desktop);
+
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public Task Check_inbox_confirm_manage_delete_and_privacy(string width) => browser.RunAsync(app, async page =>
+    {
+        const string Name = "hedy.lamarr";
+        const string Email = "hedy@radio.example";
+        var form = await SignupForm.OpenAsync(page);
+        var confirmation = await app.LinkMailedAfterAsync(Email, EntryMail.ConfirmSignupSubject, () => form.SendAsync(Name, Email));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Check your inbox" })).ToBeVisibleAsync();
+        await SaveAsync(page, $"check-inbox-{width}");
+
+        await page.GotoAsync(confirmation);
+        await SaveAsync(page, $"confirm-{width}");
+        await page.PressAsync("Confirm");
+
+        await page.ManageAsync(app, Email);
+        await SaveAsync(page, $"manage-entry-{width}");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await SaveAsync(page, $"manage-entry-dark-{width}");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Delete my entry…" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delete your entry?" })).ToBeVisibleAsync();
+        await SaveAsync(page, $"delete-{width}");
+        // Deleted again, so the name is free for the other width and the listing picture keeps its seven people.
+        Assert.Equal(302, (await page.PressAsync("Delete my entry")).Status);
+
+        await page.GotoAsync("/privacy");
+        await SaveAsync(page, $"privacy-{width}");
     }, width == "phone" ? Scenario.Phone : Scenario.Desktop);
 
     private static async Task SaveAsync(IPage page, string name)

@@ -29,22 +29,5 @@ public sealed class SignupForm(IPage page)
     }
 
     /// <summary>Submits through the given action (a key or a click) and returns the answer to the POST once shown.</summary>
-    public async Task<IResponse> SubmitAsync(Func<Task> action)
-    {
-        // Listening for the answer's load event before submitting, not WaitForLoadStateAsync after: that checks the
-        // page's state and then subscribes, and a load landing in between left a CI run waiting out its 30 s timeout.
-        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLoad(object? sender, IPage loadedPage) => loaded.TrySetResult();
-        page.Load += OnLoad;
-        try
-        {
-            var response = await page.RunAndWaitForResponseAsync(action, r => r.Request.Method == "POST");
-            await loaded.Task.WaitAsync(Scenario.StepTimeout);
-            return response;
-        }
-        finally
-        {
-            page.Load -= OnLoad;
-        }
-    }
+    public Task<IResponse> SubmitAsync(Func<Task> action) => Forms.SubmitAsync(page, action);
 }
