@@ -2,7 +2,7 @@ using UserPages.Mail;
 
 namespace UserPages.Pages.Users;
 
-/// <summary>Signup and everything an entry proven by mail needs: the writer, the mails, the sweep, <c>Signup:*</c>.</summary>
+/// <summary>Signup and everything an entry proven by mail needs: the writer, the mails, the sweep, removal and export, <c>Signup:*</c>.</summary>
 public static class SignupServices
 {
     public static IServiceCollection AddSignup(this IServiceCollection services, IConfiguration configuration)
@@ -14,6 +14,8 @@ public static class SignupServices
         services.AddSingleton<SignupRegistration>();
         services.AddSingleton<EntryMail>();
         services.AddSingleton<MailedLinks>();
+        services.AddSingleton<EntryRemoval>();
+        services.AddSingleton<PersonalDataExport>();
         services.AddSingleton<SignupWriter>().AddHostedService(provider => provider.GetRequiredService<SignupWriter>());
         services.AddSingleton<ExpiredEntrySweeper>().AddHostedService(provider => provider.GetRequiredService<ExpiredEntrySweeper>());
         services.AddLinksInMail("Signup confirmation (Signup:RequireConfirmedEmail) and the manage links");
