@@ -2,13 +2,16 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
+using Microsoft.Extensions.Logging.Console;
 using UserPages.Data;
+using UserPages.Mail;
+using UserPages.Pages.Users;
 using UserPages.Schema;
 
 namespace UserPages.Cli;
 
 /// <summary>
-/// The app is also its own operations tool: <c>migrate</c>, <c>seed</c>, <c>backup</c> and <c>mail</c> run against the same
+/// The app is also its own operations tool: <c>migrate</c>, <c>seed</c>, <c>backup</c>, <c>mail</c> and <c>users</c> run against the same
 /// configuration as the web app (appsettings, environment variables) and exit instead of serving. With no arguments,
 /// or with ASP.NET Core's own configuration switches only, the app serves.
 /// </summary>
@@ -55,6 +58,7 @@ public static class CommandLine
             SeedCommand.Create(verbose),
             BackupCommand.Create(verbose),
             MailCommands.Create(verbose),
+            UserCommands.Create(verbose),
         };
         root.Subcommands.Add(HelpCommand(root));
         root.Options.Add(verbose);
@@ -193,7 +197,15 @@ public static class CommandLine
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
+        // What an operator changed is logged, in the app's log format, one line on stderr so stdout stays the command's
+        // own (an export's JSON); nothing else a command does is logged.
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddFilter<ConsoleLoggerProvider>(null, LogLevel.None)
+            .AddFilter<ConsoleLoggerProvider>(typeof(EntryRemoval).FullName, LogLevel.Information);
         builder.Services.AddUserPagesData(builder.Configuration, builder.Environment.ContentRootPath).AddSchemaMigrator(builder.Configuration);
+        // The users commands act through the pages' own services (EntryRemoval, PersonalDataExport); mail is only queued.
+        builder.Services.AddPublicLinks(builder.Configuration).AddEntryActions(builder.Configuration);
         return builder.Build();
     }
 

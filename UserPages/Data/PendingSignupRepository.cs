@@ -26,6 +26,19 @@ public sealed class PendingSignupRepository(Database database)
         WHERE email = @Email
         """;
 
+    /// <summary>The pending signup holding the username in any letter case, as the unique index compares them.</summary>
+    public const string GetByUsername = """
+        SELECT id AS Id, username AS Username, email AS Email, token_hash AS TokenHash, created_at AS CreatedAt, expires_at AS ExpiresAt
+        FROM pending_signups
+        WHERE lower(username) = lower(@Username)
+        """;
+
+    public const string GetByUsernameMySql = """
+        SELECT id AS Id, username AS Username, email AS Email, token_hash AS TokenHash, created_at AS CreatedAt, expires_at AS ExpiresAt
+        FROM pending_signups
+        WHERE username = @Username
+        """;
+
     // A new link for a pending signup, when its address signs up again: the earlier link stops working.
     public const string ReplaceToken = """
         UPDATE pending_signups SET token_hash = @TokenHash WHERE id = @Id
@@ -57,6 +70,7 @@ public sealed class PendingSignupRepository(Database database)
         """;
 
     private readonly string _countUsername = database.Provider == DatabaseProvider.MySql ? CountUsernameMySql : CountUsername;
+    private readonly string _getByUsername = database.Provider == DatabaseProvider.MySql ? GetByUsernameMySql : GetByUsername;
 
     /// <summary>
     /// Inserts the pending signup, or answers which field another pending signup holds. A taken field leaves the unit
@@ -87,6 +101,9 @@ public sealed class PendingSignupRepository(Database database)
 
     public Task<PendingSignup?> GetByEmailAsync(UnitOfWork unit, string email, CancellationToken cancellationToken) =>
         unit.Connection.QuerySingleOrDefaultAsync<PendingSignup>(new CommandDefinition(GetByEmail, new { Email = email }, unit.Transaction, cancellationToken: cancellationToken));
+
+    public Task<PendingSignup?> GetByUsernameAsync(UnitOfWork unit, string username, CancellationToken cancellationToken) =>
+        unit.Connection.QuerySingleOrDefaultAsync<PendingSignup>(new CommandDefinition(_getByUsername, new { Username = username }, unit.Transaction, cancellationToken: cancellationToken));
 
     public Task ReplaceTokenAsync(UnitOfWork unit, long id, OneTimeToken token, CancellationToken cancellationToken) =>
         unit.Connection.ExecuteAsync(new CommandDefinition(ReplaceToken, new { Id = id, TokenHash = token.Hash }, unit.Transaction, cancellationToken: cancellationToken));

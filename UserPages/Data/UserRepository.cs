@@ -31,6 +31,20 @@ public sealed class UserRepository(Database database)
         WHERE email = @Email
         """;
 
+    /// <summary>The entry with the username in any letter case, as the unique index compares them.</summary>
+    public const string GetUserByUsername = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt, confirmed_at AS ConfirmedAt, row_version AS RowVersion
+        FROM users
+        WHERE lower(username) = lower(@Username)
+        """;
+
+    // The username column compares case-insensitively by its collation, and lower() would keep the index unused.
+    public const string GetUserByUsernameMySql = """
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt, confirmed_at AS ConfirmedAt, row_version AS RowVersion
+        FROM users
+        WHERE username = @Username
+        """;
+
     // Every edit names the version the person saw: zero rows changed means someone changed or deleted the row since.
     public const string Rename = """
         UPDATE users SET username = @Username, row_version = row_version + 1
@@ -79,6 +93,7 @@ public sealed class UserRepository(Database database)
         """;
 
     private readonly string _insertUser = database.Provider == DatabaseProvider.MySql ? InsertUserMySql : InsertUser;
+    private readonly string _getUserByUsername = database.Provider == DatabaseProvider.MySql ? GetUserByUsernameMySql : GetUserByUsername;
 
     /// <summary>
     /// Inserts the user, or answers which field is taken. A taken field leaves the unit able only to roll back on
@@ -134,6 +149,9 @@ public sealed class UserRepository(Database database)
 
     public Task<User?> GetByEmailAsync(UnitOfWork unit, string email, CancellationToken cancellationToken) =>
         unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(GetUserByEmail, new { Email = email }, unit.Transaction, cancellationToken: cancellationToken));
+
+    public Task<User?> GetByUsernameAsync(UnitOfWork unit, string username, CancellationToken cancellationToken) =>
+        unit.Connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(_getUserByUsername, new { Username = username }, unit.Transaction, cancellationToken: cancellationToken));
 
     /// <summary>
     /// Gives the entry a new username, if it is still at <paramref name="rowVersion"/>. A taken name leaves the unit

@@ -14,11 +14,7 @@ public static class MailRegistration
             .Bind(configuration.GetSection(MailOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<AppOptions>()
-            .Bind(configuration.GetSection(AppOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddSingleton<PublicLinks>();
+        services.AddPublicLinks(configuration);
         services.AddSingleton<IMailDelivery>(provider =>
         {
             var mail = provider.GetRequiredService<IOptions<MailOptions>>();
@@ -28,6 +24,16 @@ public static class MailRegistration
         });
         services.AddSingleton<OutboxSender>().AddHostedService(provider => provider.GetRequiredService<OutboxSender>());
         return services;
+    }
+
+    /// <summary><c>App:*</c> and the links in mail built from it, without the sender: what queueing a mail needs.</summary>
+    public static IServiceCollection AddPublicLinks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AppOptions>()
+            .Bind(configuration.GetSection(AppOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services.AddSingleton<PublicLinks>();
     }
 
     /// <summary>Declares that <paramref name="feature"/> puts links in mail (see <see cref="LinksInMail"/>).</summary>

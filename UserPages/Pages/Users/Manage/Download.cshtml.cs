@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using UserPages.Data;
 
 namespace UserPages.Pages.Users.Manage;
 
 /// <summary>"Download my data": by POST only, a JSON attachment of every stored field about the session's entry.</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class DownloadModel(Database database, UserRepository users, EntryTokenRepository tokens, MailOutbox outbox, TimeProvider clock) : PageModel
+public sealed class DownloadModel(PersonalDataExport export) : PageModel
 {
     /// <summary>The address opened directly: the entry page, whose button downloads.</summary>
     public IActionResult OnGet() => RedirectToPage("Entry");
@@ -18,14 +17,8 @@ public sealed class DownloadModel(Database database, UserRepository users, Entry
             return ManageSession.Ended(this);
         }
 
-        await using var unit = await database.BeginReadAsync(cancellationToken);
-        if (await users.GetByIdAsync(unit, id, cancellationToken) is not { } entry)
-        {
-            return NotFound();
-        }
-
-        var data = PersonalData.Of(
-            entry, await tokens.ListForEntryAsync(unit, id, cancellationToken), await outbox.ListToAsync(unit, entry.Email, cancellationToken), clock.GetUtcNow().UtcDateTime);
-        return File(PersonalData.ToJson(data), "application/json", $"userpages-entry-{entry.Id}.json");
+        return await export.ReadAsync(id, cancellationToken) is { } data
+            ? File(PersonalData.ToJson(data), "application/json", $"userpages-entry-{data.Id}.json")
+            : NotFound();
     }
 }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using UserPages.Data;
 
-namespace UserPages.Pages.Users.Manage;
+namespace UserPages.Pages.Users;
 
-/// <summary>Everything stored about one entry, as "download my data" hands it out; token hashes are left out, being of no use to anyone.</summary>
+/// <summary>Everything stored about one listed entry, as "download my data" and <c>users export</c> hand it out; token hashes are left out, being of no use to anyone.</summary>
 public sealed record PersonalData(
     DateTime ExportedAt,
     long Id,
