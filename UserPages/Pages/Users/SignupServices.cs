@@ -11,6 +11,7 @@ public static class SignupServices
             .Bind(configuration.GetSection(SignupOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<SignupBotCheck>();
         services.AddSingleton<SignupRegistration>();
         services.AddSingleton<EntryMail>();
         services.AddSingleton<MailedLinks>();
