@@ -50,6 +50,11 @@ public sealed partial class SignupBotCheck(
 
     private SignupRefusal? Check(string? honeypot, string? stamp)
     {
+        if (!options.Value.CheckForBots)
+        {
+            return null;
+        }
+
         if (!string.IsNullOrEmpty(honeypot))
         {
             return SignupRefusal.Honeypot;

@@ -38,6 +38,12 @@ public sealed class SignupOptions : IValidatableObject
     /// <summary>How often an instance removes expired pending signups, links and throttle rows; at most a day.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// On (the default), the form's honeypot and signed render time refuse bots (<see cref="SignupBotCheck"/>). Off
+    /// only to measure what they cost, or for a closed deployment whose own scripts post the form.
+    /// </summary>
+    public bool CheckForBots { get; set; } = true;
+
     /// <summary>A post sooner than this after its form was rendered is a bot's; zero turns the check off.</summary>
     public TimeSpan MinimumFillTime { get; set; } = TimeSpan.FromSeconds(2);
 
