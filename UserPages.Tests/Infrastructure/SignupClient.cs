@@ -20,12 +20,15 @@ public static class SignupClient
             new Dictionary<string, string>(form) { ["Input.Username"] = username, ["Input.Email"] = email }));
 
     /// <summary>
-    /// A stampede: every client fetches its form first, then all post at the same moment, the i-th posting
+    /// A stampede: every client fetches its form first, then, <paramref name="fillTime"/> later (the time a person
+    /// takes, for an app whose bot check waits for it), all post at the same moment, the i-th posting
     /// <paramref name="signup"/>(i). Answers the responses in the clients' order.
     /// </summary>
-    public static async Task<HttpResponseMessage[]> StampedeAsync(IReadOnlyList<HttpClient> clients, Func<int, (string Username, string Email)> signup)
+    public static async Task<HttpResponseMessage[]> StampedeAsync(
+        IReadOnlyList<HttpClient> clients, Func<int, (string Username, string Email)> signup, TimeSpan fillTime = default)
     {
         var forms = await Task.WhenAll(clients.Select(client => client.GetSignupFormAsync()));
+        await Task.Delay(fillTime, TestContext.Current.CancellationToken);
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var posts = clients.Select((client, i) => Task.Run(async () =>
         {

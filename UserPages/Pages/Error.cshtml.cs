@@ -16,7 +16,7 @@ public sealed class ErrorModel : PageModel
 
     public string Heading => Description.Heading;
 
-    public string Explanation => Description.Explanation;
+    public string Explanation => HttpContext.Features.Get<ErrorExplanation>()?.Text ?? Description.Explanation;
 
     private (string Heading, string Explanation) Description => Status switch
     {

@@ -8,6 +8,21 @@ public enum SignupRefusal
     Invalid,
     Taken,
     RateLimited,
+
+    /// <summary>The global ceiling on new pending entries a minute (429).</summary>
+    NewEntryCeiling,
+
+    /// <summary>The form's hidden field, which people never see, was filled in (answered as if stored).</summary>
+    Honeypot,
+
+    /// <summary>Posted sooner after the form was rendered than a person could fill it in (answered as if stored).</summary>
+    TooFast,
+
+    /// <summary>The form's signed render time was missing or tampered with (answered as if stored).</summary>
+    BadStamp,
+
+    /// <summary>The form's signed render time was older than the form's life (answered as if stored).</summary>
+    ExpiredStamp,
 }
 
 /// <summary>What happened to an entry: the <c>event</c> on <c>userpages.entries.events</c>.</summary>
@@ -71,7 +86,7 @@ public sealed class UserPagesMetrics
     {
         _meter = meters.Create(MeterName);
         _signupsCreated = _meter.CreateCounter<long>("userpages.signups.created", "{signup}", "Signups stored (each answered with a redirect).");
-        _signupsRefused = _meter.CreateCounter<long>("userpages.signups.refused", "{signup}", "Signups refused, by reason: invalid (400), taken (409), rate_limited (429).");
+        _signupsRefused = _meter.CreateCounter<long>("userpages.signups.refused", "{signup}", "Signups refused, by reason: invalid (400), taken (409), rate_limited and new_entry_ceiling (429); honeypot, too_fast, bad_stamp and expired_stamp (the bot checks, answered as if stored).");
         _signupsPending = _meter.CreateCounter<long>("userpages.signups.pending", "{signup}", "Signups answered \"check your inbox\": a confirmation link, or a notice to an address that already has an entry (told apart nowhere, on purpose).");
         _entryEvents = _meter.CreateCounter<long>("userpages.entries.events", "{event}", "What happened to entries, by event: confirmed, expired, renamed, email_changed, conflict, deleted, manage_opened.");
         _groupCommitSize = _meter.CreateHistogram("userpages.signups.group_commit.size", "{signup}", "Signups committed together in one transaction.", advice: GroupSizeBuckets);
@@ -89,7 +104,12 @@ public sealed class UserPagesMetrics
     {
         SignupRefusal.Invalid => "invalid",
         SignupRefusal.Taken => "taken",
-        _ => "rate_limited",
+        SignupRefusal.RateLimited => "rate_limited",
+        SignupRefusal.NewEntryCeiling => "new_entry_ceiling",
+        SignupRefusal.Honeypot => "honeypot",
+        SignupRefusal.TooFast => "too_fast",
+        SignupRefusal.BadStamp => "bad_stamp",
+        _ => "expired_stamp",
     }));
 
     public void SignupPending() => _signupsPending.Add(1);

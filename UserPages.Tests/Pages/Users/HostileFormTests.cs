@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using UserPages.Pages.Users;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Pages.Users;
@@ -235,8 +236,11 @@ public abstract class HostileFormTests<TEngine>(AppFixture<TEngine> app) : IClas
     private async Task<HtmlPage> PostRawAsync(string username, string email)
     {
         var client = app.CreateClient();
-        var token = Uri.EscapeDataString((await client.GetSignupFormAsync())["__RequestVerificationToken"]);
-        return await AssertRefusedAsync(client, Form(Encoding.ASCII.GetBytes($"__RequestVerificationToken={token}&Input.Username={username}&Input.Email={email}")));
+        var form = await client.GetSignupFormAsync();
+        var token = Uri.EscapeDataString(form["__RequestVerificationToken"]);
+        var stamp = Uri.EscapeDataString(form[SignupBotCheck.StampField]);
+        return await AssertRefusedAsync(client, Form(Encoding.ASCII.GetBytes(
+            $"__RequestVerificationToken={token}&{SignupBotCheck.StampField}={stamp}&Input.Username={username}&Input.Email={email}")));
     }
 
     private static ByteArrayContent Form(byte[] body)

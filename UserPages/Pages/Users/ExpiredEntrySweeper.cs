@@ -7,8 +7,8 @@ namespace UserPages.Pages.Users;
 
 /// <summary>
 /// Every <c>Signup:SweepInterval</c>, on every instance: removes pending signups past their lifetime (freeing their
-/// usernames and emails), links past theirs, and throttle rows older than the mail window. Each is one idempotent
-/// DELETE by time, so instances sweeping at once simply find less to do.
+/// usernames and emails), links past theirs, and throttle rows older than the mail window (or the new-entry ceiling's
+/// minute). Each is one idempotent DELETE by time, so instances sweeping at once simply find less to do.
 /// </summary>
 public sealed partial class ExpiredEntrySweeper(
     Database database,
@@ -28,7 +28,9 @@ public sealed partial class ExpiredEntrySweeper(
         await using var unit = await database.BeginWriteAsync(cancellationToken);
         var expired = await pending.DeleteExpiredAsync(unit, now, cancellationToken);
         await tokens.DeleteExpiredAsync(unit, now, cancellationToken);
-        await throttle.DeleteBeforeAsync(unit, now - options.Value.MailWindow, cancellationToken);
+        // The ceiling's minute is counted in the same table: a mail window shorter than that must not cut it short.
+        var window = options.Value.MailWindow > NewEntryCeiling.Window ? options.Value.MailWindow : NewEntryCeiling.Window;
+        await throttle.DeleteBeforeAsync(unit, now - window, cancellationToken);
         await unit.CommitAsync(cancellationToken);
         metrics.EntryEvent(EntryEvent.Expired, expired);
         if (expired > 0)

@@ -11,18 +11,38 @@ using UserPages.Telemetry;
 namespace UserPages.Pages.Users;
 
 /// <summary>
-/// GET shows the signup form; POST validates and registers through the group-committing signup writer, then
-/// redirects to "check your inbox" (or, with confirmation off, to the listing).
+/// GET shows the signup form; POST passes the bot checks, validates and registers through the group-committing signup
+/// writer, then redirects to "check your inbox" (or, with confirmation off, to the listing).
 /// </summary>
 [EnableRateLimiting(SignupRateLimiting.Policy)]
 public sealed class SignupModel(
-    IValidator<SignupInput> validator, SignupWriter signups, IOptions<SignupOptions> options, MailedLinks mailedLinks, UserPagesMetrics metrics) : PageModel
+    IValidator<SignupInput> validator,
+    SignupWriter signups,
+    SignupBotCheck botCheck,
+    IOptions<SignupOptions> options,
+    MailedLinks mailedLinks,
+    UserPagesMetrics metrics) : PageModel
 {
     [BindProperty]
     public SignupInput Input { get; set; } = new();
 
+    /// <summary>The field people never see; see <see cref="SignupBotCheck"/>.</summary>
+    [BindProperty(Name = SignupBotCheck.HoneypotField)]
+    public string? Honeypot { get; set; }
+
+    /// <summary>The form's signed render time; see <see cref="SignupBotCheck"/>.</summary>
+    [BindProperty(Name = SignupBotCheck.StampField)]
+    public string? FormStamp { get; set; }
+
+    public void OnGet() => FormStamp = botCheck.Stamp();
+
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        if (botCheck.Refusal(Honeypot, FormStamp) is not null)
+        {
+            return AsIfStored();
+        }
+
         Input = Input.Normalized();
         var validation = await validator.ValidateAsync(Input, cancellationToken);
         validation.AddToModelState(ModelState, nameof(Input));
@@ -49,6 +69,9 @@ public sealed class SignupModel(
             case SignupOutcome.TooManyMails:
                 metrics.SignupRefused(SignupRefusal.RateLimited);
                 return TooManyMails.Answer(HttpContext, options.Value.MailWindow);
+            case SignupOutcome.TooManyNewEntries:
+                metrics.SignupRefused(SignupRefusal.NewEntryCeiling);
+                return NewEntryCeiling.Answer(HttpContext);
             case SignupOutcome.CheckInbox:
                 // The same answer whether the address is new or already has an entry: only its owner learns which.
                 metrics.SignupPending();
@@ -67,8 +90,23 @@ public sealed class SignupModel(
     public bool HasError(string field) =>
         ModelState.TryGetValue($"{nameof(Input)}.{field}", out var entry) && entry.Errors.Count > 0;
 
+    // A bot learns nothing from the answer: the status and the address a stored signup gets. With confirmation off the
+    // welcome is left out, as it would be false, and the listing tells anyone the truth anyway.
+    private RedirectToPageResult AsIfStored()
+    {
+        if (!options.Value.RequireConfirmedEmail)
+        {
+            return RedirectToPage("Listing");
+        }
+
+        TempData[CheckInboxModel.MailedLinkKey] = mailedLinks.Shown(null);
+        return RedirectToPage("CheckInbox");
+    }
+
     private PageResult Form(int statusCode)
     {
+        FormStamp = botCheck.StampForCorrection();
+        Honeypot = null;
         var page = Page();
         page.StatusCode = statusCode;
         return page;

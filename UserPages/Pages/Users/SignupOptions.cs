@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace UserPages.Pages.Users;
 
-/// <summary><c>Signup:*</c>: whether a signup must prove its address, and how long links and sessions last.</summary>
+/// <summary>
+/// <c>Signup:*</c>: whether a signup must prove its address, how long links and sessions last, and what the form's
+/// bot checks and the ceiling on new entries allow.
+/// </summary>
 public sealed class SignupOptions : IValidatableObject
 {
     public const string SectionName = "Signup";
@@ -35,18 +38,40 @@ public sealed class SignupOptions : IValidatableObject
     /// <summary>How often an instance removes expired pending signups, links and throttle rows; at most a day.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// On (the default), the form's honeypot and signed render time refuse bots (<see cref="SignupBotCheck"/>). Off
+    /// only to measure what they cost, or for a closed deployment whose own scripts post the form.
+    /// </summary>
+    public bool CheckForBots { get; set; } = true;
+
+    /// <summary>A post sooner than this after its form was rendered is a bot's; zero turns the check off.</summary>
+    public TimeSpan MinimumFillTime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a rendered form's signed time stays good, however often it is posted.</summary>
+    public TimeSpan FormLifetime { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>New pending entries a minute across every instance, then a 429 (off with <c>RateLimiting:Enabled</c>).</summary>
+    [Range(1, 1_000_000)]
+    public int NewEntriesPerMinute { get; set; } = 60;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, value) in new[]
         {
             (nameof(PendingLifetime), PendingLifetime), (nameof(LinkLifetime), LinkLifetime),
             (nameof(ManageSessionLifetime), ManageSessionLifetime), (nameof(MailWindow), MailWindow), (nameof(SweepInterval), SweepInterval),
+            (nameof(FormLifetime), FormLifetime),
         })
         {
             if (value <= TimeSpan.Zero)
             {
                 yield return new ValidationResult($"Signup:{name} must be longer than zero.");
             }
+        }
+
+        if (MinimumFillTime < TimeSpan.Zero || MinimumFillTime >= FormLifetime)
+        {
+            yield return new ValidationResult("Signup:MinimumFillTime must be zero (off) or more, and shorter than Signup:FormLifetime.");
         }
 
         if (SweepInterval > TimeSpan.FromDays(1))

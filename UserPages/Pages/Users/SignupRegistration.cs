@@ -23,6 +23,9 @@ public enum SignupOutcome
 
     /// <summary>The address or the client asked for too much mail this hour.</summary>
     TooManyMails,
+
+    /// <summary>Every instance together took <see cref="SignupOptions.NewEntriesPerMinute"/> new entries this minute.</summary>
+    TooManyNewEntries,
 }
 
 /// <summary>
@@ -91,6 +94,11 @@ public sealed class SignupRegistration(
             return new SignupResult(SignupOutcome.CheckInbox, await mail.SendConfirmationAsync(unit, waiting.Username, waiting.Email, token, waiting.ExpiresAt, cancellationToken));
         }
 
+        if (!await MayAddEntryAsync(unit, now, cancellationToken))
+        {
+            return SignupResult.Refused(SignupOutcome.TooManyNewEntries);
+        }
+
         var expiresAt = now + settings.PendingLifetime;
         var signup = new PendingSignup { Username = user.Username, Email = user.Email, TokenHash = token.Hash, CreatedAt = now, ExpiresAt = expiresAt };
         return await pending.AddAsync(unit, signup, cancellationToken) switch
@@ -114,4 +122,9 @@ public sealed class SignupRegistration(
         return await throttle.TryCountAsync(
             unit, [($"to:{recipient}", settings.MailsPerAddress), ($"from:{clientAddress}", settings.MailsPerClient)], now, settings.MailWindow, cancellationToken);
     }
+
+    // Inside the writer's unit, so earlier signups of the same group count, and an undone signup's count is undone too.
+    private async Task<bool> MayAddEntryAsync(UnitOfWork unit, DateTime now, CancellationToken cancellationToken) =>
+        !limits.Value.Enabled || await throttle.TryCountAsync(
+            unit, [(NewEntryCeiling.ThrottleKey, options.Value.NewEntriesPerMinute)], now, NewEntryCeiling.Window, cancellationToken);
 }

@@ -8,6 +8,7 @@ public static class SignupServices
     public static IServiceCollection AddSignup(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEntryActions(configuration);
+        services.AddSingleton<SignupBotCheck>();
         services.AddSingleton<SignupRegistration>();
         services.AddSingleton<MailedLinks>();
         services.AddSingleton<SignupWriter>().AddHostedService(provider => provider.GetRequiredService<SignupWriter>());
