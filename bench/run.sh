@@ -113,9 +113,30 @@ engine_start
 # Runs wrk and prints "rps p99_ms errors" from its RESULT line.
 measure() { # script seconds url [connections]
   local result
-  result=$(wrk -t"$threads" -c"${4:-$connections}" -d"$2s" --latency -s "$out/wrk/$1.lua" "$3" | grep '^RESULT')
+  local count=${4:-$connections}
+  result=$(wrk -t"$((count < threads ? count : threads))" -c"$count" -d"$2s" --latency -s "$out/wrk/$1.lua" "$3" | grep '^RESULT')
   sed -E 's/^RESULT rps=([0-9.]+) p99_ms=([0-9.]+) errors=([0-9]+).*/\1 \2 \3/' <<<"$result"
 }
+
+# One signup form per connection into $1, as "cookie<TAB>token<TAB>stamp": the antiforgery pair and the signed render
+# time, as a browser holds them. Then the form's minimum fill time (Signup:MinimumFillTime, 2 s) is waited out once, as
+# a person takes it to type: a post sooner is refused as a bot's, with the same 302, and stores nothing.
+fetch_forms() {
+  local form token cookie stamp
+  : >"$1"
+  for _ in $(seq "$connections"); do
+    form=$(curl -fsS -c "$out/wrk/jar" "$base/users/new")
+    token=$(grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' <<<"$form" | sed -E 's/.*value="([^"]*)"/\1/')
+    stamp=$(grep -o 'name="FormStamp" value="[^"]*"' <<<"$form" | sed -E 's/.*value="([^"]*)"/\1/')
+    cookie=$(awk '$6 ~ /^\.AspNetCore\.Antiforgery\./ { print $6 "=" $7 }' "$out/wrk/jar")
+    [[ -n "$token" && -n "$stamp" && -n "$cookie" ]] || { echo "the signup form lacks its token or stamp" >&2; exit 1; }
+    printf '%s\t%s\t%s\n' "$cookie" "$token" "$stamp" >>"$1"
+  done
+  sleep 2
+}
+
+# Signup posts the bot checks refused since the app started: they answer 302 like a signup, so wrk cannot tell.
+refused_as_bots() { grep -c "answered as if stored" "$1" || true; }
 
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$app_pid/status"; }
 
@@ -171,8 +192,8 @@ for size in "${sizes[@]}"; do
 
   # From the publish folder, which is the content root: its appsettings.json and wwwroot are the ones in use. The
   # per-address signup rate limit is off (every wrk connection comes from 127.0.0.1); nothing else is changed.
-  (cd "$out/app" && Bench__StaticFolder=$out/static RateLimiting__Enabled=false ASPNETCORE_URLS=$base exec dotnet UserPages.dll) \
-    >"$out/app-$size.log" 2>&1 &
+  (cd "$out/app" && Bench__StaticFolder=$out/static RateLimiting__Enabled=false App__PublicBaseUrl=$base/ ASPNETCORE_URLS=$base \
+    exec dotnet UserPages.dll) >"$out/app-$size.log" 2>&1 &
   app_pid=$!
   wait_for "$base/healthz"
 
@@ -224,15 +245,9 @@ for size in "${sizes[@]}"; do
   record "search, $term_count common terms at random, errors" "$size" "$errors"
   record "peak RSS after reads, MB" "$size" "$(peak_rss_mb)"
 
-  # Signups: one real antiforgery cookie + token pair per connection, fetched like a browser does.
+  # Signups: one form per connection, fetched like a browser does.
   tokens=$out/wrk/tokens-$size.tsv
-  : >"$tokens"
-  for _ in $(seq "$connections"); do
-    form=$(curl -fsS -c "$out/wrk/jar" "$base/users/new")
-    token=$(grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' <<<"$form" | sed -E 's/.*value="([^"]*)"/\1/')
-    cookie=$(awk '$6 ~ /^\.AspNetCore\.Antiforgery\./ { print $6 "=" $7 }' "$out/wrk/jar")
-    printf '%s\t%s\n' "$cookie" "$token" >>"$tokens"
-  done
+  fetch_forms "$tokens"
 
   # The disk's commit rate drifts with whatever else the machine does, so the limit is measured right before and
   # right after the signups, and the higher of the two is the one the signups are held against.
@@ -246,6 +261,22 @@ for size in "${sizes[@]}"; do
   record "signup POST, p99 ms" "$size" "$p99"
   record "signup errors (non-2xx/3xx)" "$size" "$errors"
   record "signup / bare inserts" "$size" "$(ratio "$rps" "$bare")"
+  checks_on_rps=$rps
+
+  # The form answers an address that already has an entry as it answers a new one, and must take as long: one
+  # connection (the answer's own time, not queueing), a new address and a listed one's, alternately, twice.
+  known_name=$(grep -o 'class="username" href="[^"]*">[^<]*' <(curl -fsS "$base/users") | head -n 1 | sed -E 's/.*>//')
+  known_email=$(cd "$out/app" && dotnet UserPages.dll users find --username "$known_name" | sed -nE 's/^ *[Ee]mail:? +//p' | head -n 1)
+  [[ "$known_email" == *@* ]] || { echo "no listed address to sign up with again (users find --username $known_name)" >&2; exit 1; }
+  new_ms=() known_ms=()
+  for round in 1 2; do
+    read -r rps _ _ < <(BENCH_TOKENS=$tokens BENCH_RUN=n$round-$size measure signup "$((duration / 2 + 1))" "$base/" 1)
+    new_ms+=("$(awk -v r="$rps" 'BEGIN { printf "%.2f", 1000 / r }')")
+    read -r rps _ _ < <(BENCH_TOKENS=$tokens BENCH_RUN=k$round-$size BENCH_EMAIL=${known_email/@/%40} measure signup "$((duration / 2 + 1))" "$base/" 1)
+    known_ms+=("$(awk -v r="$rps" 'BEGIN { printf "%.2f", 1000 / r }')")
+  done
+  record "signup at 1 connection, mean ms: new address (two rounds)" "$size" "${new_ms[*]}"
+  record "signup at 1 connection, mean ms: address with an entry" "$size" "${known_ms[*]}"
 
   # Mixed load: the listing again while 32 connections sign up at about a quarter of the rate just measured, each
   # pausing between its signups (wrk's delay(); the pause leaves ~2 ms for the signup's own answer).
@@ -266,6 +297,19 @@ for size in "${sizes[@]}"; do
   record "mixed: listing p99, alone / mixed" "$size" "$(ratio "$first_p99" "$p99")"
   record "peak RSS overall, MB" "$size" "$(peak_rss_mb)"
   stop_app
+  record "signup posts refused as a bot's (must be 0)" "$size" "$(refused_as_bots "$out/app-$size.log")"
+
+  # The bot checks' cost: the same signups with the checks off (Signup:CheckForBots), against the rate above.
+  (cd "$out/app" && RateLimiting__Enabled=false Signup__CheckForBots=false App__PublicBaseUrl=$base/ ASPNETCORE_URLS=$base \
+    exec dotnet UserPages.dll) >"$out/app-nochecks-$size.log" 2>&1 &
+  app_pid=$!
+  wait_for "$base/healthz"
+  fetch_forms "$tokens"
+  BENCH_TOKENS=$tokens BENCH_RUN=x$size measure signup "$signup_warmup" "$base/" >/dev/null
+  read -r rps _ _ < <(BENCH_TOKENS=$tokens BENCH_RUN=o$size measure signup "$duration" "$base/")
+  record "signup POST with the bot checks off, req/s" "$size" "$rps"
+  record "signups, checks on / off" "$size" "$(ratio "$checks_on_rps" "$rps")"
+  stop_app
 
   # The outbox drained into a local SMTP sink (MailKit to bench/MailSink over loopback, one connection a batch): mail
   # queued while the app was down, timed from the app being ready to the sink holding the last message. Then as much
@@ -276,7 +320,7 @@ for size in "${sizes[@]}"; do
   "$out/sink/MailSink" "$sink_port" "$out/sink-count" >"$out/sink-$size.log" 2>&1 &
   sink_pid=$!
   (cd "$out/app" && Mail__Smtp__Host=127.0.0.1 Mail__Smtp__Port=$sink_port Mail__Smtp__Security=None \
-    Mail__From="UserPages <noreply@example.com>" RateLimiting__Enabled=false ASPNETCORE_URLS=$base exec dotnet UserPages.dll) \
+    Mail__From="UserPages <noreply@example.com>" RateLimiting__Enabled=false App__PublicBaseUrl=$base/ ASPNETCORE_URLS=$base exec dotnet UserPages.dll) \
     >"$out/app-mail-$size.log" 2>&1 &
   app_pid=$!
   wait_for "$base/healthz"

@@ -1,11 +1,14 @@
--- POSTs the signup form as a browser would: a real antiforgery cookie + token pair (fetched from the app by
--- bench/run.sh, one pair per line of BENCH_TOKENS as "cookie<TAB>token") and a unique username per request.
+-- POSTs the signup form as a browser would: a real antiforgery cookie + token pair and the form's signed render
+-- time (fetched from the app by bench/run.sh, which waits out the form's minimum fill time; one line of BENCH_TOKENS
+-- per form as "cookie<TAB>token<TAB>stamp"), the hidden honeypot field left empty as a person leaves it, and a unique
+-- username per request. BENCH_EMAIL, when set, is the address of every request (one that already has an entry).
 local pairs_file = os.getenv("BENCH_TOKENS")
 local run = os.getenv("BENCH_RUN") or "r"
+local fixed_email = os.getenv("BENCH_EMAIL")
 local tokens = {}
 for line in io.lines(pairs_file) do
-  local cookie, token = line:match("^(.-)\t(.*)$")
-  tokens[#tokens + 1] = { cookie = cookie, token = token }
+  local cookie, token, stamp = line:match("^(.-)\t(.-)\t(.*)$")
+  tokens[#tokens + 1] = { cookie = cookie, token = token, stamp = stamp }
 end
 
 local thread_count = 0
@@ -19,7 +22,9 @@ function request()
   counter = counter + 1
   local pair = tokens[(counter + thread_id) % #tokens + 1]
   local name = string.format("%s-%d-%d", run, thread_id, counter)
-  local body = "Input.Username=" .. name .. "&Input.Email=" .. name .. "%40bench.example"
+  local email = fixed_email or (name .. "%40bench.example")
+  local body = "Input.Username=" .. name .. "&Input.Email=" .. email
+    .. "&Remarks=&FormStamp=" .. pair.stamp
     .. "&__RequestVerificationToken=" .. pair.token
   return wrk.format("POST", "/users/new", {
     ["Content-Type"] = "application/x-www-form-urlencoded",

@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using UserPages.Pages.Users;
 using UserPages.Tests.Infrastructure;
 
@@ -14,6 +17,8 @@ public abstract class ConfirmSignupTests<TEngine>(MailedApp<TEngine> app) : ICla
     [Fact]
     public async Task A_signup_is_listed_only_once_its_link_is_confirmed_and_the_link_then_works_no_more()
     {
+        using var events = new MetricCollector<long>(app.Factory.Services.GetRequiredService<IMeterFactory>(), "UserPages", "userpages.entries.events");
+        using var pendingCount = new MetricCollector<long>(app.Factory.Services.GetRequiredService<IMeterFactory>(), "UserPages", "userpages.signups.pending");
         var client = app.CreateClient();
         var name = SignupClient.UniqueName("Grace");
         var email = $"{name.ToLowerInvariant()}@example.com";
@@ -54,6 +59,8 @@ public abstract class ConfirmSignupTests<TEngine>(MailedApp<TEngine> app) : ICla
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/users/{stored.Id}", UriKind.Relative))).StatusCode);
         Assert.Equal(name, Assert.Single((await HtmlPage.GetAsync(client, $"/users?q={name}")).Texts(".user-list .username")));
         Assert.Equal(0, await app.Db.ScalarAsync<long>($"SELECT COUNT(*) FROM pending_signups WHERE username = '{name}'"));
+        Assert.Single(pendingCount.GetMeasurementSnapshot());
+        Assert.Single(events.GetMeasurementSnapshot(), m => Equals(m.Tags["event"], "confirmed"));
 
         var used = await HtmlPage.GetAsync(client, link);
         Assert.Equal(HttpStatusCode.NotFound, used.Status);
