@@ -1,10 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Time.Testing;
 using UserPages.Tests.Infrastructure;
 
 namespace UserPages.Tests.Pages.Users;
@@ -59,11 +56,9 @@ public abstract class NewEntryCeilingTests<TEngine>(NewEntryCeilingTests<TEngine
     }
 
     /// <summary>Confirmation on, every limit on, the per-client ones out of reach, and a low ceiling on a clock the test moves.</summary>
-    public sealed class Fixture(TestServers servers) : MailedApp<TEngine>(servers)
+    public sealed class Fixture(TestServers servers) : ClockedMailedApp<TEngine>(servers)
     {
         public const int Ceiling = 3;
-
-        public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
         {
@@ -72,9 +67,6 @@ public abstract class NewEntryCeilingTests<TEngine>(NewEntryCeilingTests<TEngine
             ["Signup:MailsPerClient"] = "1000",
             ["Signup:NewEntriesPerMinute"] = Ceiling.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 }
 

@@ -1,11 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Time.Testing;
-using MimeKit;
 using UserPages.Pages.Users;
 using UserPages.Tests.Infrastructure;
 
@@ -77,32 +73,14 @@ public abstract class PendingExpiryTests<TEngine>(PendingExpiryTests<TEngine>.Fi
     // The fixture's, short enough that the sweep (a day apart) never runs by itself during the first test.
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(2);
 
-    /// <summary>The app on a clock the test moves; the sweep only when the test runs it.</summary>
-    public sealed class Fixture(TestServers servers) : MailedApp<TEngine>(servers)
+    /// <summary>The app on a clock the test moves; the sweep a day apart, so only when the test moves it that far.</summary>
+    public sealed class Fixture(TestServers servers) : ClockedMailedApp<TEngine>(servers)
     {
-        public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
         {
             ["Signup:PendingLifetime"] = "02:00:00",
             ["Signup:SweepInterval"] = "1.00:00:00",
         };
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
-
-        /// <summary>The mail sender waits on this clock too: it is moved on a little at a time until the mail is there.</summary>
-        public override async Task<MimeMessage> MailToAsync(string address, string subject)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!Smtp.Received.Any(m => m.Subject == subject && m.To.Mailboxes.Any(to => to.Address == address)) && DateTime.UtcNow < deadline)
-            {
-                Clock.Advance(TimeSpan.FromMilliseconds(200));
-                await Task.Delay(20, TestContext.Current.CancellationToken);
-            }
-
-            return await base.MailToAsync(address, subject);
-        }
     }
 }
 

@@ -1,11 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Time.Testing;
 using UserPages.Pages.Users;
 using UserPages.Tests.Infrastructure;
 
@@ -189,18 +186,13 @@ public abstract class SignupBotCheckTests<TEngine>(SignupBotCheckTests<TEngine>.
     }
 
     /// <summary>Confirmation on, the fill time on at its default, and a clock the test moves.</summary>
-    public sealed class Fixture(TestServers servers) : MailedApp<TEngine>(servers)
+    public sealed class Fixture(TestServers servers) : ClockedMailedApp<TEngine>(servers)
     {
-        public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
         {
             ["Signup:MinimumFillTime"] = "00:00:02",
             ["Signup:FormLifetime"] = "04:00:00",
         };
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 }
 
