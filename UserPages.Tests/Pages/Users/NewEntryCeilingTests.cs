@@ -47,8 +47,12 @@ public abstract class NewEntryCeilingTests<TEngine>(NewEntryCeilingTests<TEngine
 
         Assert.Contains(refusals.GetMeasurementSnapshot(), m => Equals(m.Tags["reason"], "new_entry_ceiling"));
 
-        // An address that already has an entry is no new entry: its owner gets the mail they asked for.
-        Assert.Equal(HttpStatusCode.Redirect, (await onA.SignUpAsync(SignupClient.UniqueName("resend"), $"{names[0]}@example.com")).StatusCode);
+        // An address that already has an entry gets the same 429 past the ceiling, and nothing mailed: a 302 there would
+        // tell anyone that the address has an entry.
+        var known = await HtmlPage.ParseAsync(await onA.SignUpAsync(SignupClient.UniqueName("resend"), $"{names[0]}@example.com"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, known.Status);
+        Assert.Equal(onACeiling.Text("main"), known.Text("main"));
+        Assert.Equal(1, await app.Db.ScalarAsync<long>($"SELECT COUNT(*) FROM mail_outbox WHERE recipient = '{names[0]}@example.com'"));
 
         app.Clock.Advance(TimeSpan.FromSeconds(61));
         Assert.Equal(HttpStatusCode.Redirect, (await onB.SignUpAsync(names[^1], $"{names[^1]}@example.com")).StatusCode);

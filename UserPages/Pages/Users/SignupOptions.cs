@@ -50,7 +50,7 @@ public sealed class SignupOptions : IValidatableObject
     /// <summary>How long a rendered form's signed time stays good, however often it is posted.</summary>
     public TimeSpan FormLifetime { get; set; } = TimeSpan.FromHours(4);
 
-    /// <summary>New pending entries a minute across every instance, then a 429 (off with <c>RateLimiting:Enabled</c>).</summary>
+    /// <summary>Signups that would mail, a minute across every instance, known addresses too; then a 429 (off with <c>RateLimiting:Enabled</c>).</summary>
     [Range(1, 1_000_000)]
     public int NewEntriesPerMinute { get; set; } = 60;
 

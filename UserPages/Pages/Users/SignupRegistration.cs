@@ -77,6 +77,13 @@ public sealed class SignupRegistration(
             return SignupResult.Refused(SignupOutcome.TooManyMails);
         }
 
+        // Before the address is looked at, and for a known address as for a new one: were the ceiling to spare known
+        // addresses, a 302 past it would say that an address has an entry.
+        if (!await MayAddEntryAsync(unit, now, cancellationToken))
+        {
+            return SignupResult.Refused(SignupOutcome.TooManyNewEntries);
+        }
+
         // Both lookups whatever the first finds, so a known address costs what a new one does: the answer's timing
         // must not tell them apart either.
         var listed = await users.GetByEmailAsync(unit, user.Email, cancellationToken);
@@ -92,11 +99,6 @@ public sealed class SignupRegistration(
             // The owner may have lost the first mail: a fresh link, the same deadline, the earlier link dead.
             await pending.ReplaceTokenAsync(unit, waiting.Id, token, cancellationToken);
             return new SignupResult(SignupOutcome.CheckInbox, await mail.SendConfirmationAsync(unit, waiting.Username, waiting.Email, token, waiting.ExpiresAt, cancellationToken));
-        }
-
-        if (!await MayAddEntryAsync(unit, now, cancellationToken))
-        {
-            return SignupResult.Refused(SignupOutcome.TooManyNewEntries);
         }
 
         var expiresAt = now + settings.PendingLifetime;
