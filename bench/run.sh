@@ -8,14 +8,15 @@
 #   BENCH_SIZES="1000 1000000" bench/run.sh    other table sizes
 #   BENCH_ENGINE=postgres bench/run.sh          on PostgreSQL instead of SQLite (the default): the script starts a
 #                                               throwaway cluster of its own under bench/out/pg and stops it on exit
+#   BENCH_ENGINE=mysql bench/run.sh             on MariaDB, a throwaway server of its own under bench/out/mysql
 #
 # Also measured in the same run: a blank `dotnet new webapp` under the same load (the memory target is a ratio to it),
 # search with a term drawn at random from 1,200 common ones per request, the listing while signups stream in, and
 # the mail outbox drained into a local SMTP sink (bench/MailSink).
 # bench/soak.sh runs the 10-minute mixed-load soak.
 #
-# Needs: the .NET SDK, wrk, curl, and sqlite3 or PostgreSQL's server binaries (Debian: postgresql; run as the postgres
-# user when this runs as root). Everything it writes goes to bench/out/ (ignored by git).
+# Needs: the .NET SDK, wrk, curl, and sqlite3, PostgreSQL's server binaries (Debian: postgresql; run as the postgres
+# user when this runs as root) or MariaDB's (Debian: mariadb-server; run as the mysql user when this runs as root). Everything it writes goes to bench/out/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -27,7 +28,7 @@ connections=64 threads=2 mail_count=5000
 if [[ "${1:-}" == "--smoke" ]]; then
   sizes=(1000) warmup=1 signup_warmup=1 duration=1 bare_seconds=1 mail_count=200
 elif [[ -n "${1:-}" ]]; then
-  echo "usage: [BENCH_ENGINE=sqlite|postgres] bench/run.sh [--smoke]" >&2
+  echo "usage: [BENCH_ENGINE=sqlite|postgres|mysql] bench/run.sh [--smoke]" >&2
   exit 2
 fi
 
@@ -47,9 +48,10 @@ free_port() { # first port to try
 #   engine_deep_cursor SIZE N    prints the listing cursor (ListingCursor's format) of the row N places down
 #   engine_bare_inserts SIZE S   prints the bare durable-insert rate over S seconds
 #   engine_queue_mail SIZE N     queues N messages in the outbox of that size's database
+#   engine_cpu_ticks             prints the database server's CPU time so far in clock ticks (0 without a server)
 #   engine_describe              prints a line about the server, if there is one
 engine=${BENCH_ENGINE:-sqlite}
-[[ -f "bench/engines/$engine.sh" ]] || { echo "BENCH_ENGINE must be sqlite or postgres, not '$engine'" >&2; exit 2; }
+[[ -f "bench/engines/$engine.sh" ]] || { echo "BENCH_ENGINE must be sqlite, postgres or mysql, not '$engine'" >&2; exit 2; }
 source "bench/engines/$engine.sh"
 
 for tool in dotnet wrk curl "${engine_tools[@]}"; do
@@ -118,6 +120,12 @@ measure() { # script seconds url [connections]
 }
 
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$app_pid/status"; }
+
+app_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$app_pid/stat"; }
+# CPU time per request in µs, from clock ticks spent over a stretch of SECONDS at RPS requests a second.
+per_request_us() { # ticks rps seconds
+  awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v r="$2" -v s="$3" 'BEGIN { printf "%.0f", (r > 0 ? t / hz * 1e6 / (r * s) : 0) }'
+}
 
 declare -A figure
 row_names=()
@@ -218,10 +226,15 @@ for size in "${sizes[@]}"; do
     read -r rps p99 _ < <(measure get "$((duration / 2 + 1))" "$base/users?q=$term" "$latency_connections")
     record "$label, p99 ms at $latency_connections connections" "$size" "$p99"
   done
+  # The database server shares the two cores with the app and wrk, so its CPU per search is counted too.
+  app_ticks=$(app_cpu_ticks) server_ticks=$(engine_cpu_ticks)
   read -r rps p99 errors < <(measure terms "$duration" "$base/")
+  app_ticks=$(($(app_cpu_ticks) - app_ticks)) server_ticks=$(($(engine_cpu_ticks) - server_ticks))
   record "search, $term_count common terms at random, req/s" "$size" "$rps"
   record "search, $term_count common terms at random, p99 ms" "$size" "$p99"
   record "search, $term_count common terms at random, errors" "$size" "$errors"
+  record "search, $term_count common terms at random, app / server CPU per search, µs" "$size" \
+    "$(per_request_us "$app_ticks" "$rps" "$duration") / $(per_request_us "$server_ticks" "$rps" "$duration")"
   record "peak RSS after reads, MB" "$size" "$(peak_rss_mb)"
 
   # Signups: one real antiforgery cookie + token pair per connection, fetched like a browser does.

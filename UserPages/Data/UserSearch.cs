@@ -6,7 +6,8 @@ namespace UserPages.Data;
 /// The listing's search: users whose username (in any letter case) or email contains a term, newest first (highest id
 /// first), one statement per engine. On SQLite the FTS5 trigram table <c>users_search</c>, keyed by <c>-id</c> so its
 /// fast ascending walk yields the newest users first, finds the candidates and the LIKE checks them; PostgreSQL's
-/// pg_trgm indexes serve the LIKE by themselves; MariaDB scans.
+/// pg_trgm indexes serve the LIKE by themselves; on MariaDB the key of the <c>user_trigrams</c> table walks one of the
+/// term's trigrams in id order and the LIKE checks each candidate.
 /// </summary>
 public sealed class UserSearch(Database database)
 {
@@ -76,9 +77,55 @@ public sealed class UserSearch(Database database)
             LIMIT @Limit)
         """;
 
-    private readonly (string Older, string Newer, string Count) _statements = database.Provider == DatabaseProvider.Sqlite
-        ? (SearchOlderSqlite, SearchNewerSqlite, CountMatchesSqlite)
-        : (SearchOlder, SearchNewer, CountMatches);
+    // MariaDB: every match holds the term's first, middle and last trigram. The optimizer measures each one's range of
+    // the key (trigram, id) and walks the smallest, in id order, joining the other two and the user by key, so the
+    // LIMIT stops the walk. @Term is the lower-cased term, the text the pattern escapes.
+
+    /// <summary>MariaDB: <see cref="SearchOlder"/> through the trigram table.</summary>
+    public const string SearchOlderMySql = """
+        SELECT users.id AS Id, users.username AS Username, users.email AS Email, users.created_at AS CreatedAt
+        FROM user_trigrams AS first
+        JOIN user_trigrams AS middle ON middle.trigram = SUBSTRING(@Term, (CHAR_LENGTH(@Term) - 1) DIV 2, 3) AND middle.id = first.id
+        JOIN user_trigrams AS last ON last.trigram = SUBSTRING(@Term, CHAR_LENGTH(@Term) - 2, 3) AND last.id = first.id
+        JOIN users ON users.id = first.id
+        WHERE first.trigram = SUBSTRING(@Term, 1, 3) AND first.id < @Id
+          AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+        ORDER BY first.id DESC
+        LIMIT @Limit
+        """;
+
+    /// <summary>MariaDB: <see cref="SearchNewer"/> through the trigram table.</summary>
+    public const string SearchNewerMySql = """
+        SELECT users.id AS Id, users.username AS Username, users.email AS Email, users.created_at AS CreatedAt
+        FROM user_trigrams AS first
+        JOIN user_trigrams AS middle ON middle.trigram = SUBSTRING(@Term, (CHAR_LENGTH(@Term) - 1) DIV 2, 3) AND middle.id = first.id
+        JOIN user_trigrams AS last ON last.trigram = SUBSTRING(@Term, CHAR_LENGTH(@Term) - 2, 3) AND last.id = first.id
+        JOIN users ON users.id = first.id
+        WHERE first.trigram = SUBSTRING(@Term, 1, 3) AND first.id > @Id
+          AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+        ORDER BY first.id
+        LIMIT @Limit
+        """;
+
+    /// <summary>MariaDB: <see cref="CountMatches"/> through the trigram table.</summary>
+    public const string CountMatchesMySql = """
+        SELECT COUNT(*) FROM (
+            SELECT 1
+            FROM user_trigrams AS first
+            JOIN user_trigrams AS middle ON middle.trigram = SUBSTRING(@Term, (CHAR_LENGTH(@Term) - 1) DIV 2, 3) AND middle.id = first.id
+            JOIN user_trigrams AS last ON last.trigram = SUBSTRING(@Term, CHAR_LENGTH(@Term) - 2, 3) AND last.id = first.id
+            JOIN users ON users.id = first.id
+            WHERE first.trigram = SUBSTRING(@Term, 1, 3)
+              AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+            LIMIT @Limit) AS matches
+        """;
+
+    private readonly (string Older, string Newer, string Count) _statements = database.Provider switch
+    {
+        DatabaseProvider.Sqlite => (SearchOlderSqlite, SearchNewerSqlite, CountMatchesSqlite),
+        DatabaseProvider.MySql => (SearchOlderMySql, SearchNewerMySql, CountMatchesMySql),
+        _ => (SearchOlder, SearchNewer, CountMatches),
+    };
 
     /// <summary>
     /// Whether a term is long enough to contain a trigram, counting characters as the indexes do (code points: an
@@ -102,6 +149,7 @@ public sealed class UserSearch(Database database)
             Limit = pageSize + 1,
             Pattern = ContainsPattern(term),
             Match = MatchQuery(term),
+            Term = term.ToLowerInvariant(),
         };
         var rows = (await unit.Connection.QueryAsync<User>(new CommandDefinition(
             newer ? _statements.Newer : _statements.Older, parameters, unit.Transaction, cancellationToken: cancellationToken))).AsList();
