@@ -13,7 +13,7 @@ namespace UserPages.Migrations;
 public sealed class IndexSearchOnMariaDb : Migration
 {
     // utf8mb4_bin: the trigrams are compared exactly, as the lower-cased term's own pieces are.
-    private const string Table = """
+    public const string Table = """
         CREATE TABLE IF NOT EXISTS user_trigrams (
             trigram CHAR(3) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
             id BIGINT NOT NULL,
@@ -23,7 +23,7 @@ public sealed class IndexSearchOnMariaDb : Migration
 
     // The pieces come from a recursive count up to the longer text's last trigram (emails are at most 255 characters,
     // under MariaDB's default of 1,000 iterations and MySQL's cte_max_recursion_depth of 1,000).
-    private const string InsertTrigger = """
+    public const string InsertTrigger = """
         CREATE TRIGGER IF NOT EXISTS users_trigrams_insert AFTER INSERT ON users FOR EACH ROW
         INSERT INTO user_trigrams (trigram, id)
         WITH RECURSIVE n (i) AS (
