@@ -38,6 +38,11 @@ public abstract class SearchOrderTests<TEngine>(AppFixture<TEngine> app) : IClas
         // Many more, all older by date than everyone before them.
         await app.Db.ImportUsersAsync(SearchUsers.Named("old", -20_000, 1_100, minutesApart: 1));
         await AssertEverySearchWalksLikeTheFilterAsync();
+
+        // Newer users matching none of the terms, more than PostgreSQL's walk next to the cursor covers (5,000 ids), so
+        // the matches are found beyond it, in both directions.
+        await app.Db.ImportUsersAsync(Enumerable.Range(0, 5_500).Select(i => new ImportedUser($"zz{i}", $"zz{i}@example.net", DateTime.UtcNow)));
+        await AssertEverySearchWalksLikeTheFilterAsync();
     }
 
     [Fact]
