@@ -42,6 +42,10 @@ engine_stop() {
   local pid
   pid=$(cat "$mysql_dir/mysql.pid")
   kill "$pid" 2>/dev/null || true
+  # A shutdown flushes the buffer pool, or rolls back a seed cut short; the data is thrown away, so after 30 s it is
+  # killed outright.
+  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
   rm -f "$mysql_dir/mysql.pid"
 }
