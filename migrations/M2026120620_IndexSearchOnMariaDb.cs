@@ -45,23 +45,27 @@ public sealed class IndexSearchOnMariaDb : Migration
         ON user_trigrams.trigram = old_trigrams.trigram AND user_trigrams.id = OLD.id;
         """;
 
-    private const string UpdateTrigger = """
-        CREATE TRIGGER IF NOT EXISTS users_trigrams_update AFTER UPDATE ON users FOR EACH ROW
-        BEGIN
-            DELETE user_trigrams FROM user_trigrams JOIN (
-                WITH RECURSIVE n (i) AS (
-                    SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < GREATEST(CHAR_LENGTH(OLD.username), CHAR_LENGTH(OLD.email)) - 2)
-                SELECT SUBSTRING(texts.text, n.i, 3) AS trigram
-                FROM (SELECT LOWER(OLD.username) AS text UNION ALL SELECT OLD.email) AS texts
-                JOIN n ON n.i <= CHAR_LENGTH(texts.text) - 2) AS old_trigrams
-            ON user_trigrams.trigram = old_trigrams.trigram AND user_trigrams.id = OLD.id;
-            INSERT INTO user_trigrams (trigram, id)
+    // An update is two triggers, the old pieces deleted before the new ones are written (FOLLOWS), not one with a
+    // BEGIN … END body, which the mariadb client would split at its inner semicolons when run from `migrate script`.
+    private const string UpdateDeleteTrigger = """
+        CREATE TRIGGER IF NOT EXISTS users_trigrams_update_old AFTER UPDATE ON users FOR EACH ROW
+        DELETE user_trigrams FROM user_trigrams JOIN (
             WITH RECURSIVE n (i) AS (
-                SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < GREATEST(CHAR_LENGTH(NEW.username), CHAR_LENGTH(NEW.email)) - 2)
-            SELECT DISTINCT SUBSTRING(texts.text, n.i, 3), NEW.id
-            FROM (SELECT LOWER(NEW.username) AS text UNION ALL SELECT NEW.email) AS texts
-            JOIN n ON n.i <= CHAR_LENGTH(texts.text) - 2;
-        END
+                SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < GREATEST(CHAR_LENGTH(OLD.username), CHAR_LENGTH(OLD.email)) - 2)
+            SELECT SUBSTRING(texts.text, n.i, 3) AS trigram
+            FROM (SELECT LOWER(OLD.username) AS text UNION ALL SELECT OLD.email) AS texts
+            JOIN n ON n.i <= CHAR_LENGTH(texts.text) - 2) AS old_trigrams
+        ON user_trigrams.trigram = old_trigrams.trigram AND user_trigrams.id = OLD.id;
+        """;
+
+    private const string UpdateInsertTrigger = """
+        CREATE TRIGGER IF NOT EXISTS users_trigrams_update_new AFTER UPDATE ON users FOR EACH ROW FOLLOWS users_trigrams_update_old
+        INSERT INTO user_trigrams (trigram, id)
+        WITH RECURSIVE n (i) AS (
+            SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < GREATEST(CHAR_LENGTH(NEW.username), CHAR_LENGTH(NEW.email)) - 2)
+        SELECT DISTINCT SUBSTRING(texts.text, n.i, 3), NEW.id
+        FROM (SELECT LOWER(NEW.username) AS text UNION ALL SELECT NEW.email) AS texts
+        JOIN n ON n.i <= CHAR_LENGTH(texts.text) - 2;
         """;
 
     // After the triggers, so a user signing up meanwhile is indexed by one or the other; IGNORE passes the rows the
@@ -82,13 +86,15 @@ public sealed class IndexSearchOnMariaDb : Migration
         IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql(Table);
         IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql(InsertTrigger);
         IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql(DeleteTrigger);
-        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql(UpdateTrigger);
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql(UpdateDeleteTrigger);
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql(UpdateInsertTrigger);
         IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql(Backfill);
     }
 
     public override void Down()
     {
-        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("DROP TRIGGER IF EXISTS users_trigrams_update;");
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("DROP TRIGGER IF EXISTS users_trigrams_update_new;");
+        IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("DROP TRIGGER IF EXISTS users_trigrams_update_old;");
         IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("DROP TRIGGER IF EXISTS users_trigrams_delete;");
         IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("DROP TRIGGER IF EXISTS users_trigrams_insert;");
         IfDatabase(EngineFamily.Of("MySql", "MariaDB")).Execute.Sql("DROP TABLE IF EXISTS user_trigrams;");
