@@ -8,14 +8,15 @@
 #   BENCH_SIZES="1000 1000000" bench/run.sh    other table sizes
 #   BENCH_ENGINE=postgres bench/run.sh          on PostgreSQL instead of SQLite (the default): the script starts a
 #                                               throwaway cluster of its own under bench/out/pg and stops it on exit
+#   BENCH_ENGINE=mysql bench/run.sh             on MariaDB, a throwaway server of its own under bench/out/mysql
 #
 # Also measured in the same run: a blank `dotnet new webapp` under the same load (the memory target is a ratio to it),
 # search with a term drawn at random from 1,200 common ones per request, the listing while signups stream in, and
 # the mail outbox drained into a local SMTP sink (bench/MailSink).
 # bench/soak.sh runs the 10-minute mixed-load soak.
 #
-# Needs: the .NET SDK, wrk, curl, and sqlite3 or PostgreSQL's server binaries (Debian: postgresql; run as the postgres
-# user when this runs as root). Everything it writes goes to bench/out/ (ignored by git).
+# Needs: the .NET SDK, wrk, curl, and sqlite3, PostgreSQL's server binaries (Debian: postgresql; run as the postgres
+# user when this runs as root) or MariaDB's (Debian: mariadb-server; run as the mysql user when this runs as root). Everything it writes goes to bench/out/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -27,7 +28,7 @@ connections=64 threads=2 mail_count=5000
 if [[ "${1:-}" == "--smoke" ]]; then
   sizes=(1000) warmup=1 signup_warmup=1 duration=1 bare_seconds=1 mail_count=200
 elif [[ -n "${1:-}" ]]; then
-  echo "usage: [BENCH_ENGINE=sqlite|postgres] bench/run.sh [--smoke]" >&2
+  echo "usage: [BENCH_ENGINE=sqlite|postgres|mysql] bench/run.sh [--smoke]" >&2
   exit 2
 fi
 
@@ -47,9 +48,10 @@ free_port() { # first port to try
 #   engine_deep_cursor SIZE N    prints the listing cursor (ListingCursor's format) of the row N places down
 #   engine_bare_inserts SIZE S   prints the bare durable-insert rate over S seconds
 #   engine_queue_mail SIZE N     queues N messages in the outbox of that size's database
+#   engine_cpu_ticks             prints the database server's CPU time so far in clock ticks (0 without a server)
 #   engine_describe              prints a line about the server, if there is one
 engine=${BENCH_ENGINE:-sqlite}
-[[ -f "bench/engines/$engine.sh" ]] || { echo "BENCH_ENGINE must be sqlite or postgres, not '$engine'" >&2; exit 2; }
+[[ -f "bench/engines/$engine.sh" ]] || { echo "BENCH_ENGINE must be sqlite, postgres or mysql, not '$engine'" >&2; exit 2; }
 source "bench/engines/$engine.sh"
 
 for tool in dotnet wrk curl "${engine_tools[@]}"; do
@@ -139,6 +141,12 @@ fetch_forms() {
 refused_as_bots() { grep -c "answered as if stored" "$1" || true; }
 
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$app_pid/status"; }
+
+app_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$app_pid/stat"; }
+# CPU time per request in µs, from clock ticks spent over a stretch of SECONDS at RPS requests a second.
+per_request_us() { # ticks rps seconds
+  awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v r="$2" -v s="$3" 'BEGIN { printf "%.0f", (r > 0 ? t / hz * 1e6 / (r * s) : 0) }'
+}
 
 declare -A figure
 row_names=()
@@ -231,29 +239,49 @@ for size in "${sizes[@]}"; do
   measure terms "$(((warmup + 1) / 2))" "$base/" >/dev/null
   # Search throughput under the same 64 connections, and its latency (the target) with a few connections, where
   # p99 is the time to answer rather than the time spent queueing behind 63 other requests on 2 cores.
-  for term in hopper nobody-here; do
-    label="search \"$term\" ($([[ $term == hopper ]] && echo "1 in 30 users match" || echo "no match"))"
+  # "son" is in one user in ten (johnson, wilson, thompson), "hopper" in one in 30, "nobody-here" in none: the term
+  # in every tenth user and the rare one each engine plans for.
+  declare -A term_share=([son]="1 in 10 users match" [hopper]="1 in 30 users match" [nobody-here]="no match")
+  for term in son hopper nobody-here; do
+    label="search \"$term\" (${term_share[$term]})"
     read -r rps p99 _ < <(measure get "$duration" "$base/users?q=$term")
     record "$label, req/s" "$size" "$rps"
     record "$label, p99 ms" "$size" "$p99"
     read -r rps p99 _ < <(measure get "$((duration / 2 + 1))" "$base/users?q=$term" "$latency_connections")
     record "$label, p99 ms at $latency_connections connections" "$size" "$p99"
   done
+  # The database server shares the two cores with the app and wrk, so its CPU per search is counted too.
+  app_ticks=$(app_cpu_ticks) server_ticks=$(engine_cpu_ticks)
   read -r rps p99 errors < <(measure terms "$duration" "$base/")
+  app_ticks=$(($(app_cpu_ticks) - app_ticks)) server_ticks=$(($(engine_cpu_ticks) - server_ticks))
   record "search, $term_count common terms at random, req/s" "$size" "$rps"
   record "search, $term_count common terms at random, p99 ms" "$size" "$p99"
   record "search, $term_count common terms at random, errors" "$size" "$errors"
+  record "search, $term_count common terms at random, app / server CPU per search, µs" "$size" \
+    "$(per_request_us "$app_ticks" "$rps" "$duration") / $(per_request_us "$server_ticks" "$rps" "$duration")"
   record "peak RSS after reads, MB" "$size" "$(peak_rss_mb)"
 
   # Signups: one form per connection, fetched like a browser does.
   tokens=$out/wrk/tokens-$size.tsv
   fetch_forms "$tokens"
 
+  # The signup form from a returning browser (its antiforgery cookie sent, so none is set), 32 connections, against
+  # its own bytes served static.
+  curl -fsS -b "$(cut -f1 "$tokens" | head -n 1)" "$base/users/new" >"$out/static/signup.html"
+  read -r static_form_rps _ < <(measure get "$duration" "$base/bench-static/signup.html" 32)
+  form_result=$(wrk -t"$threads" -c32 -d"${duration}s" --latency -H "Cookie: $(cut -f1 "$tokens" | head -n 1)" \
+    -s "$out/wrk/get.lua" "$base/users/new" | grep '^RESULT')
+  read -r rps p99 errors < <(sed -E 's/^RESULT rps=([0-9.]+) p99_ms=([0-9.]+) errors=([0-9]+).*/\1 \2 \3/' <<<"$form_result")
+  record "signup form GET /users/new (returning browser, 32 connections), req/s (errors)" "$size" "$rps ($errors)"
+  record "signup form / its static bytes (target ≥ 0.5)" "$size" "$(ratio "$rps" "$static_form_rps")"
+
   # The disk's commit rate drifts with whatever else the machine does, so the limit is measured right before and
   # right after the signups, and the higher of the two is the one the signups are held against.
   BENCH_TOKENS=$tokens BENCH_RUN=w$size measure signup "$signup_warmup" "$base/" >/dev/null
   bare_before=$(engine_bare_inserts "$size" "$bare_seconds")
+  app_ticks=$(app_cpu_ticks)
   read -r rps p99 errors < <(BENCH_TOKENS=$tokens BENCH_RUN=s$size measure signup "$duration" "$base/")
+  signup_app_us=$(per_request_us $(($(app_cpu_ticks) - app_ticks)) "$rps" "$duration")
   bare_after=$(engine_bare_inserts "$size" "$bare_seconds")
   bare=$((bare_before > bare_after ? bare_before : bare_after))
   record "bare durable inserts/s (limit, before / after)" "$size" "$bare_before / $bare_after"
@@ -261,7 +289,8 @@ for size in "${sizes[@]}"; do
   record "signup POST, p99 ms" "$size" "$p99"
   record "signup errors (non-2xx/3xx)" "$size" "$errors"
   record "signup / bare inserts" "$size" "$(ratio "$rps" "$bare")"
-  checks_on_rps=$rps
+  record "signup POST, app CPU per signup, µs" "$size" "$signup_app_us"
+  signup_capacity=$rps checks_on_rps=$rps
 
   # The form answers an address that already has an entry as it answers a new one, and must take as long: one
   # connection (the answer's own time, not queueing), a new address and a listed one's, alternately, twice.
@@ -270,17 +299,16 @@ for size in "${sizes[@]}"; do
   [[ "$known_email" == *@* ]] || { echo "no listed address to sign up with again (users find --username $known_name)" >&2; exit 1; }
   new_ms=() known_ms=()
   for round in 1 2; do
-    read -r rps _ _ < <(BENCH_TOKENS=$tokens BENCH_RUN=n$round-$size measure signup "$((duration / 2 + 1))" "$base/" 1)
-    new_ms+=("$(awk -v r="$rps" 'BEGIN { printf "%.2f", 1000 / r }')")
-    read -r rps _ _ < <(BENCH_TOKENS=$tokens BENCH_RUN=k$round-$size BENCH_EMAIL=${known_email/@/%40} measure signup "$((duration / 2 + 1))" "$base/" 1)
-    known_ms+=("$(awk -v r="$rps" 'BEGIN { printf "%.2f", 1000 / r }')")
+    read -r one_rps _ _ < <(BENCH_TOKENS=$tokens BENCH_RUN=n$round-$size measure signup "$((duration / 2 + 1))" "$base/" 1)
+    new_ms+=("$(awk -v r="$one_rps" 'BEGIN { printf "%.2f", 1000 / r }')")
+    read -r one_rps _ _ < <(BENCH_TOKENS=$tokens BENCH_RUN=k$round-$size BENCH_EMAIL=${known_email/@/%40} measure signup "$((duration / 2 + 1))" "$base/" 1)
+    known_ms+=("$(awk -v r="$one_rps" 'BEGIN { printf "%.2f", 1000 / r }')")
   done
   record "signup at 1 connection, mean ms: new address (two rounds)" "$size" "${new_ms[*]}"
   record "signup at 1 connection, mean ms: address with an entry" "$size" "${known_ms[*]}"
 
   # Mixed load: the listing again while 32 connections sign up at about a quarter of the rate just measured, each
   # pausing between its signups (wrk's delay(); the pause leaves ~2 ms for the signup's own answer).
-  signup_capacity=$rps
   pause_ms=$(awk -v c=32 -v r="$signup_capacity" 'BEGIN { p = c * 1000 / (r / 4) - 2; printf "%d", (p < 1 ? 1 : p) }')
   BENCH_TOKENS=$tokens BENCH_RUN=m$size BENCH_DELAY_MS=$pause_ms \
     wrk -t1 -c32 -d"$((duration + 2))s" -s "$out/wrk/signup.lua" "$base/" >"$out/wrk/mixed-signups-$size.txt" &
@@ -294,7 +322,16 @@ for size in "${sizes[@]}"; do
   record "mixed: listing first page, req/s" "$size" "$rps"
   record "mixed: listing first page, p99 ms" "$size" "$p99"
   record "mixed: listing req/s / alone" "$size" "$(ratio "$rps" "$first_rps")"
-  record "mixed: listing p99, alone / mixed" "$size" "$(ratio "$first_p99" "$p99")"
+  record "mixed: listing p99, mixed / alone (target ≤ 2)" "$size" "$(ratio "$p99" "$first_p99")"
+
+  # The same paced stream alone: what one paced signup costs the app, against one at full rate.
+  app_ticks=$(app_cpu_ticks)
+  BENCH_TOKENS=$tokens BENCH_RUN=p$size BENCH_DELAY_MS=$pause_ms \
+    wrk -t1 -c32 -d"${duration}s" -s "$out/wrk/signup.lua" "$base/" >"$out/wrk/paced-signups-$size.txt"
+  read -r paced_rps _ < <(sed -nE 's/^RESULT rps=([0-9.]+) p99_ms=([0-9.]+).*/\1 \2/p' "$out/wrk/paced-signups-$size.txt")
+  paced_app_us=$(per_request_us $(($(app_cpu_ticks) - app_ticks)) "$paced_rps" "$duration")
+  record "paced signups alone, req/s" "$size" "$paced_rps"
+  record "paced signup, app CPU per signup, µs (/ full rate, target ≤ 2)" "$size" "$paced_app_us ($(ratio "$paced_app_us" "$signup_app_us"))"
   record "peak RSS overall, MB" "$size" "$(peak_rss_mb)"
   stop_app
   record "signup posts refused as a bot's (must be 0)" "$size" "$(refused_as_bots "$out/app-$size.log")"

@@ -32,7 +32,7 @@ export BENCH_TERMS=$out/wrk/terms.txt
 dotnet "$out/app/UserPages.dll" migrate >/dev/null
 dotnet "$out/app/UserPages.dll" seed --users "$users" --force >&2
 
-(cd "$out/app" && RateLimiting__Enabled=false ASPNETCORE_URLS=$base exec dotnet UserPages.dll) >"$soak/app.log" 2>&1 &
+(cd "$out/app" && RateLimiting__Enabled=false App__PublicBaseUrl=$base/ ASPNETCORE_URLS=$base exec dotnet UserPages.dll) >"$soak/app.log" 2>&1 &
 app_pid=$!
 pids=()
 trap 'kill "${pids[@]}" "$app_pid" 2>/dev/null || true' EXIT
@@ -44,9 +44,12 @@ tokens=$soak/tokens.tsv
 for _ in $(seq 8); do
   form=$(curl -fsS -c "$soak/jar" "$base/users/new")
   token=$(grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' <<<"$form" | sed -E 's/.*value="([^"]*)"/\1/')
+  stamp=$(grep -o 'name="FormStamp" value="[^"]*"' <<<"$form" | sed -E 's/.*value="([^"]*)"/\1/')
   cookie=$(awk '$6 ~ /^\.AspNetCore\.Antiforgery\./ { print $6 "=" $7 }' "$soak/jar")
-  printf '%s\t%s\n' "$cookie" "$token" >>"$tokens"
+  printf '%s\t%s\t%s\n' "$cookie" "$token" "$stamp" >>"$tokens"
 done
+# A person takes at least Signup:MinimumFillTime (2 s) to fill the form; a post sooner is refused as a bot's.
+sleep 2
 
 # The load: 32 connections on the listing, 8 on an older page, 16 searching, and 8 signing up with a 20 ms pause
 # each (a few hundred signups a second).

@@ -5,8 +5,9 @@ namespace UserPages.Data;
 /// <summary>
 /// The listing's search: users whose username (in any letter case) or email contains a term, newest first (highest id
 /// first), one statement per engine. On SQLite the FTS5 trigram table <c>users_search</c>, keyed by <c>-id</c> so its
-/// fast ascending walk yields the newest users first, finds the candidates and the LIKE checks them; PostgreSQL's
-/// pg_trgm indexes serve the LIKE by themselves; MariaDB scans.
+/// fast ascending walk yields the newest users first, finds the candidates and the LIKE checks them. On PostgreSQL the
+/// key is walked next to the cursor, and pg_trgm's indexes serve the LIKE beyond that. On MariaDB the key of the
+/// <c>user_trigrams</c> table walks one of the term's trigrams in id order and the LIKE checks each candidate.
 /// </summary>
 public sealed class UserSearch(Database database)
 {
@@ -14,26 +15,6 @@ public sealed class UserSearch(Database database)
     public const int TrigramLength = 3;
 
     // '!' rather than '\' as the LIKE escape: MySQL would need the backslash itself escaped in the literal.
-
-    /// <summary>A page of a search, newest first, older than the cursor.</summary>
-    public const string SearchOlder = """
-        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
-        FROM users
-        WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
-          AND id < @Id
-        ORDER BY id DESC
-        LIMIT @Limit
-        """;
-
-    /// <summary>A page of a search, oldest first, newer than the cursor.</summary>
-    public const string SearchNewer = """
-        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
-        FROM users
-        WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
-          AND id > @Id
-        ORDER BY id
-        LIMIT @Limit
-        """;
 
     /// <summary>The users a search matches, counted up to <c>@Limit</c>.</summary>
     public const string CountMatches = """
@@ -46,7 +27,7 @@ public sealed class UserSearch(Database database)
 
     // CROSS JOIN keeps SQLite driving from the search index, in its order, so the LIMIT stops the walk.
 
-    /// <summary>SQLite: <see cref="SearchOlder"/> through the search index (rowid &gt; -id is id &lt; @Id).</summary>
+    /// <summary>SQLite: a page of a search, newest first, older than the cursor, through the search index (rowid &gt; -id is id &lt; @Id).</summary>
     public const string SearchOlderSqlite = """
         SELECT users.id AS Id, users.username AS Username, users.email AS Email, users.created_at AS CreatedAt
         FROM users_search CROSS JOIN users ON users.id = -users_search.rowid
@@ -56,7 +37,7 @@ public sealed class UserSearch(Database database)
         LIMIT @Limit
         """;
 
-    /// <summary>SQLite: <see cref="SearchNewer"/> through the search index.</summary>
+    /// <summary>SQLite: a page of a search, oldest first, newer than the cursor, through the search index.</summary>
     public const string SearchNewerSqlite = """
         SELECT users.id AS Id, users.username AS Username, users.email AS Email, users.created_at AS CreatedAt
         FROM users_search CROSS JOIN users ON users.id = -users_search.rowid
@@ -76,9 +57,104 @@ public sealed class UserSearch(Database database)
             LIMIT @Limit)
         """;
 
-    private readonly (string Older, string Newer, string Count) _statements = database.Provider == DatabaseProvider.Sqlite
-        ? (SearchOlderSqlite, SearchNewerSqlite, CountMatchesSqlite)
-        : (SearchOlder, SearchNewer, CountMatches);
+    // PostgreSQL: the GIN indexes return matches in no order, and the planner's other choice, an unbounded walk of the
+    // key, reads every newer user first. So the key is walked over the 5,000 ids next to the cursor (a page for any
+    // term in more than ~1 % of users), and the GIN indexes, unordered so never that walk, read the rest only when it
+    // found less than a page: a One-Time Filter skips them otherwise (docs/performance.md#search-on-postgresql).
+
+    /// <summary>PostgreSQL: a page of a search, newest first, older than the cursor: 5,000 ids walked, then the GIN indexes.</summary>
+    public const string SearchOlderPostgres = """
+        WITH near AS MATERIALIZED (
+            SELECT id, username, email, created_at
+            FROM users
+            WHERE id < @Id AND id > (SELECT max(id) FROM users WHERE id < @Id) - 5000
+              AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+            ORDER BY id DESC
+            LIMIT @Limit)
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM (
+            SELECT id, username, email, created_at FROM near
+            UNION ALL
+            SELECT id, username, email, created_at
+            FROM users
+            WHERE id <= (SELECT max(id) FROM users WHERE id < @Id) - 5000
+              AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+              AND (SELECT count(*) FROM near) < @Limit) AS matches
+        ORDER BY id DESC
+        LIMIT @Limit
+        """;
+
+    /// <summary>PostgreSQL: a page of a search, oldest first, newer than the cursor: 5,000 ids walked, then the GIN indexes.</summary>
+    public const string SearchNewerPostgres = """
+        WITH near AS MATERIALIZED (
+            SELECT id, username, email, created_at
+            FROM users
+            WHERE id > @Id AND id < (SELECT min(id) FROM users WHERE id > @Id) + 5000
+              AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+            ORDER BY id
+            LIMIT @Limit)
+        SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
+        FROM (
+            SELECT id, username, email, created_at FROM near
+            UNION ALL
+            SELECT id, username, email, created_at
+            FROM users
+            WHERE id >= (SELECT min(id) FROM users WHERE id > @Id) + 5000
+              AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
+              AND (SELECT count(*) FROM near) < @Limit) AS matches
+        ORDER BY id
+        LIMIT @Limit
+        """;
+
+    // MariaDB: every match holds the term's first, middle and last trigram. The optimizer measures each one's range of
+    // the key (trigram, id) and walks the smallest, in id order, joining the other two and the user by key, so the
+    // LIMIT stops the walk. @Term is the lower-cased term, the text the pattern escapes.
+
+    /// <summary>MariaDB: a page of a search, newest first, older than the cursor, through the trigram table.</summary>
+    public const string SearchOlderMySql = """
+        SELECT users.id AS Id, users.username AS Username, users.email AS Email, users.created_at AS CreatedAt
+        FROM user_trigrams AS first
+        JOIN user_trigrams AS middle ON middle.trigram = SUBSTRING(@Term, (CHAR_LENGTH(@Term) - 1) DIV 2, 3) AND middle.id = first.id
+        JOIN user_trigrams AS last ON last.trigram = SUBSTRING(@Term, CHAR_LENGTH(@Term) - 2, 3) AND last.id = first.id
+        JOIN users ON users.id = first.id
+        WHERE first.trigram = SUBSTRING(@Term, 1, 3) AND first.id < @Id
+          AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+        ORDER BY first.id DESC
+        LIMIT @Limit
+        """;
+
+    /// <summary>MariaDB: a page of a search, oldest first, newer than the cursor, through the trigram table.</summary>
+    public const string SearchNewerMySql = """
+        SELECT users.id AS Id, users.username AS Username, users.email AS Email, users.created_at AS CreatedAt
+        FROM user_trigrams AS first
+        JOIN user_trigrams AS middle ON middle.trigram = SUBSTRING(@Term, (CHAR_LENGTH(@Term) - 1) DIV 2, 3) AND middle.id = first.id
+        JOIN user_trigrams AS last ON last.trigram = SUBSTRING(@Term, CHAR_LENGTH(@Term) - 2, 3) AND last.id = first.id
+        JOIN users ON users.id = first.id
+        WHERE first.trigram = SUBSTRING(@Term, 1, 3) AND first.id > @Id
+          AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+        ORDER BY first.id
+        LIMIT @Limit
+        """;
+
+    /// <summary>MariaDB: <see cref="CountMatches"/> through the trigram table.</summary>
+    public const string CountMatchesMySql = """
+        SELECT COUNT(*) FROM (
+            SELECT 1
+            FROM user_trigrams AS first
+            JOIN user_trigrams AS middle ON middle.trigram = SUBSTRING(@Term, (CHAR_LENGTH(@Term) - 1) DIV 2, 3) AND middle.id = first.id
+            JOIN user_trigrams AS last ON last.trigram = SUBSTRING(@Term, CHAR_LENGTH(@Term) - 2, 3) AND last.id = first.id
+            JOIN users ON users.id = first.id
+            WHERE first.trigram = SUBSTRING(@Term, 1, 3)
+              AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+            LIMIT @Limit) AS matches
+        """;
+
+    private readonly (string Older, string Newer, string Count) _statements = database.Provider switch
+    {
+        DatabaseProvider.Sqlite => (SearchOlderSqlite, SearchNewerSqlite, CountMatchesSqlite),
+        DatabaseProvider.MySql => (SearchOlderMySql, SearchNewerMySql, CountMatchesMySql),
+        _ => (SearchOlderPostgres, SearchNewerPostgres, CountMatches),
+    };
 
     /// <summary>
     /// Whether a term is long enough to contain a trigram, counting characters as the indexes do (code points: an
@@ -102,6 +178,7 @@ public sealed class UserSearch(Database database)
             Limit = pageSize + 1,
             Pattern = ContainsPattern(term),
             Match = MatchQuery(term),
+            Term = term.ToLowerInvariant(),
         };
         var rows = (await unit.Connection.QueryAsync<User>(new CommandDefinition(
             newer ? _statements.Newer : _statements.Older, parameters, unit.Transaction, cancellationToken: cancellationToken))).AsList();

@@ -73,6 +73,16 @@ engine_queue_mail() { # size count
            now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM generate_series(1, $2) AS i"
 }
 
+# The server's CPU time so far, in clock ticks: the postmaster with the children it has reaped, and each live backend.
+engine_cpu_ticks() {
+  local postmaster
+  postmaster=$(head -n 1 "$pg_dir/data/postmaster.pid")
+  {
+    awk '{ print $14 + $15 + $16 + $17 }' "/proc/$postmaster/stat"
+    for child in $(cat /proc/"$postmaster"/task/*/children); do awk '{ print $14 + $15 }' "/proc/$child/stat" 2>/dev/null || true; done
+  } | awk '{ total += $1 } END { print total }'
+}
+
 engine_describe() {
   echo "PostgreSQL $(pg_sql postgres "SHOW server_version"), ${pg_settings[*]}, on 127.0.0.1"
 }

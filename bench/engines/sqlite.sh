@@ -30,4 +30,7 @@ engine_queue_mail() { # size count
            strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now') FROM n"
 }
 
+# No server: SQLite's work is the app's own CPU time.
+engine_cpu_ticks() { echo 0; }
+
 engine_describe() { :; }

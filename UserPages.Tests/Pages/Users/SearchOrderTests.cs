@@ -38,12 +38,30 @@ public abstract class SearchOrderTests<TEngine>(AppFixture<TEngine> app) : IClas
         // Many more, all older by date than everyone before them.
         await app.Db.ImportUsersAsync(SearchUsers.Named("old", -20_000, 1_100, minutesApart: 1));
         await AssertEverySearchWalksLikeTheFilterAsync();
+
+        // Newer users matching none of the terms, more than PostgreSQL's walk next to the cursor covers (5,000 ids), so
+        // the matches are found beyond it, in both directions.
+        await app.Db.ImportUsersAsync(Enumerable.Range(0, 5_500).Select(i => new ImportedUser($"zz{i}", $"zz{i}@example.net", DateTime.UtcNow)));
+        await AssertEverySearchWalksLikeTheFilterAsync();
     }
 
-    private async Task AssertEverySearchWalksLikeTheFilterAsync()
+    [Fact]
+    public async Task A_username_or_email_changed_by_SQL_is_found_by_its_new_text_and_no_longer_by_its_old()
+    {
+        await app.Db.ImportUsersAsync(SearchUsers.Named("renamed", 0, 30, minutesApart: 1));
+
+        await app.Db.RunScriptAsync("""
+            UPDATE users SET username = 'Zebra.Quokka' WHERE username = 'renamed4.alan.turing';
+            UPDATE users SET email = 'wombat.quokka@example.org' WHERE username = 'renamed7.alan.lovelace';
+            """);
+
+        await AssertEverySearchWalksLikeTheFilterAsync(["quokka", "zebra", "wombat", "renamed4", "renamed7.alan", "lovelace@example.com"]);
+    }
+
+    private async Task AssertEverySearchWalksLikeTheFilterAsync(string[]? terms = null)
     {
         var client = app.CreateClient();
-        foreach (var term in Terms)
+        foreach (var term in terms ?? Terms)
         {
             var expected = await SearchUsers.MatchesNewestFirstAsync(app.Db, term);
             var first = await HtmlPage.GetAsync(client, $"/users?q={term}");
