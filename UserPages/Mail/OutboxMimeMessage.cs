@@ -18,7 +18,9 @@ public static class OutboxMimeMessage
             Subject = queued.Subject,
             Body = new TextPart("plain") { Text = queued.Body },
         };
-        message.From.Add(from);
+        // A copy each time: an address list subscribes to its addresses' Changed event, so adding the sender's one
+        // shared instance made it hold every message ever built (about 7 KB each, for the life of the process).
+        message.From.Add(new MailboxAddress(from.Name, from.Address));
         message.To.Add(MailboxAddress.Parse(queued.Recipient));
         return message;
     }
