@@ -46,21 +46,11 @@ public sealed class EntryTokenRepository
             cancellationToken: cancellationToken));
 
     /// <summary>
-    /// Uses the token up: the row is deleted and returned when it exists for this purpose and has not expired by
-    /// <paramref name="now"/>. Two requests racing for one token: the database lets one delete it, the other gets null.
+    /// Uses up a token <see cref="FindAsync"/> found: its row is deleted. Two requests racing for one token: the
+    /// database lets one delete it, and the other gets false.
     /// </summary>
-    public async Task<EntryToken?> TakeAsync(UnitOfWork unit, TokenPurpose purpose, string tokenHash, DateTime now, CancellationToken cancellationToken)
-    {
-        var token = await unit.Connection.QuerySingleOrDefaultAsync<EntryToken>(new CommandDefinition(
-            GetByTokenHash, new { TokenHash = tokenHash, Purpose = (int)purpose }, unit.Transaction, cancellationToken: cancellationToken));
-        if (token is null || !OneTimeToken.SameHash(token.TokenHash, tokenHash))
-        {
-            return null;
-        }
-
-        var deleted = await unit.Connection.ExecuteAsync(new CommandDefinition(DeleteToken, new { token.Id }, unit.Transaction, cancellationToken: cancellationToken));
-        return deleted == 1 && token.ExpiresAt > now ? token : null;
-    }
+    public async Task<bool> TakeAsync(UnitOfWork unit, EntryToken token, CancellationToken cancellationToken) =>
+        await unit.Connection.ExecuteAsync(new CommandDefinition(DeleteToken, new { token.Id }, unit.Transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>
     /// The token's row for this purpose, expired or not, without using it up: the link's GET, which must tell an

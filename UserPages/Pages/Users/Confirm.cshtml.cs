@@ -83,10 +83,5 @@ public sealed class ConfirmModel(Database database, PendingSignupRepository pend
         return signup;
     }
 
-    private PageResult Refused()
-    {
-        var page = Page();
-        page.StatusCode = Problem!.Value.Status();
-        return page;
-    }
+    private PageResult Refused() => this.Answer(Problem!.Value);
 }

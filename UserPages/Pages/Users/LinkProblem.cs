@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
 namespace UserPages.Pages.Users;
 
 /// <summary>Why a link from a mail did not work; each answers a 4xx page that says what to do next.</summary>
@@ -20,6 +22,14 @@ public enum LinkProblem
 
 public static class LinkProblems
 {
+    /// <summary>The link's page, saying what went wrong, with the problem's status.</summary>
+    public static PageResult Answer(this PageModel page, LinkProblem problem)
+    {
+        var result = page.Page();
+        result.StatusCode = problem.Status();
+        return result;
+    }
+
     public static int Status(this LinkProblem problem) => problem switch
     {
         LinkProblem.Expired => StatusCodes.Status410Gone,

@@ -36,12 +36,12 @@ public sealed class ConfirmEmailModel(
         await using var unit = await database.BeginWriteAsync(cancellationToken);
         var token = await FindAsync(unit, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (Problem is not null)
+        if (Problem is not null || token is null)
         {
             return Refused();
         }
 
-        if (await tokens.TakeAsync(unit, TokenPurpose.ChangeEmail, token!.TokenHash, now, cancellationToken) is null)
+        if (!await tokens.TakeAsync(unit, token, cancellationToken))
         {
             // Another request used the link a moment ago.
             Problem = LinkProblem.Used;
@@ -80,10 +80,5 @@ public sealed class ConfirmEmailModel(
         return token;
     }
 
-    private PageResult Refused()
-    {
-        var page = Page();
-        page.StatusCode = Problem!.Value.Status();
-        return page;
-    }
+    private PageResult Refused() => this.Answer(Problem!.Value);
 }

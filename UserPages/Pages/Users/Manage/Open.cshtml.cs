@@ -30,12 +30,12 @@ public sealed class OpenModel(Database database, EntryTokenRepository tokens, Ti
     {
         await using var unit = await database.BeginWriteAsync(cancellationToken);
         var token = await FindAsync(unit, cancellationToken);
-        if (Problem is not null)
+        if (Problem is not null || token is null)
         {
             return Refused();
         }
 
-        if (await tokens.TakeAsync(unit, TokenPurpose.Manage, token!.TokenHash, clock.GetUtcNow().UtcDateTime, cancellationToken) is null)
+        if (!await tokens.TakeAsync(unit, token, cancellationToken))
         {
             // Another request used the link a moment ago.
             Problem = LinkProblem.Used;
@@ -58,10 +58,5 @@ public sealed class OpenModel(Database database, EntryTokenRepository tokens, Ti
         return token;
     }
 
-    private PageResult Refused()
-    {
-        var page = Page();
-        page.StatusCode = Problem!.Value.Status();
-        return page;
-    }
+    private PageResult Refused() => this.Answer(Problem!.Value);
 }
