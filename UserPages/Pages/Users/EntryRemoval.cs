@@ -57,7 +57,14 @@ public sealed partial class EntryRemoval(
         }
 
         var version = rowVersion ?? entry.RowVersion;
-        switch (entry.RowVersion == version ? await users.DeleteAsync(unit, id, version, cancellationToken) : EntryChange.Conflict)
+        if (entry.RowVersion != version)
+        {
+            // The row just read is the current one: no second read to show it.
+            metrics.EntryEvent(EntryEvent.Conflict);
+            return new(EntryChange.Conflict, entry);
+        }
+
+        switch (await users.DeleteAsync(unit, id, version, cancellationToken))
         {
             case EntryChange.Gone:
                 return new(EntryChange.Gone, null);
