@@ -5,9 +5,9 @@ namespace UserPages.Data;
 /// <summary>
 /// The listing's search: users whose username (in any letter case) or email contains a term, newest first (highest id
 /// first), one statement per engine. On SQLite the FTS5 trigram table <c>users_search</c>, keyed by <c>-id</c> so its
-/// fast ascending walk yields the newest users first, finds the candidates and the LIKE checks them. On PostgreSQL the
-/// key is walked next to the cursor, and pg_trgm's indexes serve the LIKE beyond that. On MariaDB the key of the
-/// <c>user_trigrams</c> table walks one of the term's trigrams in id order and the LIKE checks each candidate.
+/// fast ascending walk yields the newest users first, finds the candidates and the LIKE checks them. On MariaDB and
+/// PostgreSQL the key of the <c>user_trigrams</c> table walks one of the term's trigrams in id order and the LIKE checks
+/// each candidate; on PostgreSQL pg_trgm's indexes serve what a bounded walk leaves.
 /// </summary>
 public sealed class UserSearch(Database database)
 {
@@ -57,51 +57,56 @@ public sealed class UserSearch(Database database)
             LIMIT @Limit)
         """;
 
-    // PostgreSQL: the GIN indexes return matches in no order, and the planner's other choice, an unbounded walk of the
-    // key, reads every newer user first. So the key is walked over the 5,000 ids next to the cursor (a page for any
-    // term in more than ~1 % of users), and the GIN indexes, unordered so never that walk, read the rest only when it
-    // found less than a page: a One-Time Filter skips them otherwise (docs/performance.md#search-on-postgresql).
+    // PostgreSQL: the key of user_trigrams walks the term's rarest trigram (@Rarest, by the planner's statistics) in id
+    // order, the next two rarest are looked up by key, and the LIKE decides, so the LIMIT stops the walk. The OFFSET 0
+    // fences keep the planner from turning those lookups into joins that read whole ranges. A walk of 2,000 ids that
+    // still lacks a page leaves the ids beyond it to pg_trgm's GIN indexes, unordered and so never an unbounded walk;
+    // a One-Time Filter skips them otherwise (docs/performance.md#search-on-postgresql).
 
-    /// <summary>PostgreSQL: a page of a search, newest first, older than the cursor: 5,000 ids walked, then the GIN indexes.</summary>
+    /// <summary>PostgreSQL: a page of a search, newest first, older than the cursor: the rarest trigram walked, then the GIN indexes.</summary>
     public const string SearchOlderPostgres = """
-        WITH near AS MATERIALIZED (
-            SELECT id, username, email, created_at
-            FROM users
-            WHERE id < @Id AND id > (SELECT max(id) FROM users WHERE id < @Id) - 5000
-              AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
-            ORDER BY id DESC
+        WITH found AS MATERIALIZED (
+            SELECT users.id, users.username, users.email, users.created_at
+            FROM (SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id < @Id ORDER BY id DESC LIMIT 2000) AS walk
+            CROSS JOIN LATERAL (SELECT id, username, email, created_at FROM users WHERE users.id = walk.id OFFSET 0) AS users
+            WHERE EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @SecondRarest AND user_trigrams.id = walk.id OFFSET 0)
+              AND EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @ThirdRarest AND user_trigrams.id = walk.id OFFSET 0)
+              AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+            ORDER BY walk.id DESC
             LIMIT @Limit)
         SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
         FROM (
-            SELECT id, username, email, created_at FROM near
+            SELECT id, username, email, created_at FROM found
             UNION ALL
             SELECT id, username, email, created_at
             FROM users
-            WHERE id <= (SELECT max(id) FROM users WHERE id < @Id) - 5000
+            WHERE id < (SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id < @Id ORDER BY id DESC OFFSET 1999 LIMIT 1)
               AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
-              AND (SELECT count(*) FROM near) < @Limit) AS matches
+              AND (SELECT count(*) FROM found) < @Limit) AS matches
         ORDER BY id DESC
         LIMIT @Limit
         """;
 
-    /// <summary>PostgreSQL: a page of a search, oldest first, newer than the cursor: 5,000 ids walked, then the GIN indexes.</summary>
+    /// <summary>PostgreSQL: a page of a search, oldest first, newer than the cursor: the rarest trigram walked, then the GIN indexes.</summary>
     public const string SearchNewerPostgres = """
-        WITH near AS MATERIALIZED (
-            SELECT id, username, email, created_at
-            FROM users
-            WHERE id > @Id AND id < (SELECT min(id) FROM users WHERE id > @Id) + 5000
-              AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
-            ORDER BY id
+        WITH found AS MATERIALIZED (
+            SELECT users.id, users.username, users.email, users.created_at
+            FROM (SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id > @Id ORDER BY id LIMIT 2000) AS walk
+            CROSS JOIN LATERAL (SELECT id, username, email, created_at FROM users WHERE users.id = walk.id OFFSET 0) AS users
+            WHERE EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @SecondRarest AND user_trigrams.id = walk.id OFFSET 0)
+              AND EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @ThirdRarest AND user_trigrams.id = walk.id OFFSET 0)
+              AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
+            ORDER BY walk.id
             LIMIT @Limit)
         SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
         FROM (
-            SELECT id, username, email, created_at FROM near
+            SELECT id, username, email, created_at FROM found
             UNION ALL
             SELECT id, username, email, created_at
             FROM users
-            WHERE id >= (SELECT min(id) FROM users WHERE id > @Id) + 5000
+            WHERE id > (SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id > @Id ORDER BY id OFFSET 1999 LIMIT 1)
               AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
-              AND (SELECT count(*) FROM near) < @Limit) AS matches
+              AND (SELECT count(*) FROM found) < @Limit) AS matches
         ORDER BY id
         LIMIT @Limit
         """;
@@ -149,6 +154,8 @@ public sealed class UserSearch(Database database)
             LIMIT @Limit) AS matches
         """;
 
+    private readonly TrigramFrequencies _frequencies = new();
+
     private readonly (string Older, string Newer, string Count) _statements = database.Provider switch
     {
         DatabaseProvider.Sqlite => (SearchOlderSqlite, SearchNewerSqlite, CountMatchesSqlite),
@@ -172,6 +179,9 @@ public sealed class UserSearch(Database database)
     {
         var newer = newerThan is not null;
         var cursor = newerThan ?? olderThan;
+        var rarest = database.Provider == DatabaseProvider.Postgres
+            ? await _frequencies.RarestAsync(unit, term.ToLowerInvariant(), 3, cancellationToken)
+            : null;
         var parameters = new
         {
             Id = cursor?.Id ?? long.MaxValue,
@@ -179,6 +189,9 @@ public sealed class UserSearch(Database database)
             Pattern = ContainsPattern(term),
             Match = MatchQuery(term),
             Term = term.ToLowerInvariant(),
+            Rarest = rarest?[0],
+            SecondRarest = rarest?[1],
+            ThirdRarest = rarest?[2],
         };
         var rows = (await unit.Connection.QueryAsync<User>(new CommandDefinition(
             newer ? _statements.Newer : _statements.Older, parameters, unit.Transaction, cancellationToken: cancellationToken))).AsList();

@@ -39,9 +39,13 @@ public abstract class SearchOrderTests<TEngine>(AppFixture<TEngine> app) : IClas
         await app.Db.ImportUsersAsync(SearchUsers.Named("old", -20_000, 1_100, minutesApart: 1));
         await AssertEverySearchWalksLikeTheFilterAsync();
 
-        // Newer users matching none of the terms, more than PostgreSQL's walk next to the cursor covers (5,000 ids), so
-        // the matches are found beyond it, in both directions.
+        // Newer users matching none of the terms.
         await app.Db.ImportUsersAsync(Enumerable.Range(0, 5_500).Select(i => new ImportedUser($"zz{i}", $"zz{i}@example.net", DateTime.UtcNow)));
+        await AssertEverySearchWalksLikeTheFilterAsync();
+
+        // Newer users holding every trigram of "hopper" but not the term, more than PostgreSQL walks of one trigram
+        // (2,000), so the matches are found beyond that walk, in both directions.
+        await app.Db.ImportUsersAsync(Enumerable.Range(0, 2_100).Select(i => new ImportedUser($"hoppe.pper{i}", $"hoppe.pper{i}@example.net", DateTime.UtcNow)));
         await AssertEverySearchWalksLikeTheFilterAsync();
     }
 
@@ -149,6 +153,19 @@ internal static class SearchUsers
         [.. (await db.ReadUsersAsync())
             .Where(user => user.Username.Contains(term, StringComparison.OrdinalIgnoreCase) || user.Email.Contains(term, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(user => user.Id)];
+
+    /// <summary>A search's first page, 1,000 users long, is the reference for each term.</summary>
+    public static async Task AssertOnePageHoldsEveryMatchAsync(TestDatabase db, IEnumerable<string> terms)
+    {
+        var search = new UserSearch(db.Database);
+        foreach (var term in terms)
+        {
+            var expected = await MatchesNewestFirstAsync(db, term);
+            await using var unit = await db.Database.BeginReadAsync(TestContext.Current.CancellationToken);
+            var page = await search.SearchAsync(unit, term, null, null, pageSize: 1_000, TestContext.Current.CancellationToken);
+            Assert.Equal(expected.Select(user => user.Username), page.Users.Select(user => user.Username));
+        }
+    }
 
     /// <summary>Users named after the three first and last names, joining from <paramref name="startMinute"/> on.</summary>
     public static IEnumerable<ImportedUser> Named(string prefix, int startMinute, int count, int minutesApart) =>
