@@ -167,6 +167,9 @@ public sealed class SchemaMigrator(Database database, Assembly migrations, TimeS
         return new MigrationStatus(versions.VersionInfo.Latest(), applied, pending);
     }
 
+    /// <summary>How long one migration statement may run.</summary>
+    public static readonly TimeSpan StatementTimeout = TimeSpan.FromHours(1);
+
     private ServiceProvider CreateRunner(string connectionString, TextWriter? previewTo = null)
     {
         var services = new ServiceCollection()
@@ -181,7 +184,12 @@ public sealed class SchemaMigrator(Database database, Assembly migrations, TimeS
                 };
                 runner.WithGlobalConnectionString(connectionString).ScanIn(migrations).For.Migrations();
             })
-            .Configure<ProcessorOptions>(options => options.PreviewOnly = previewTo is not null)
+            .Configure<ProcessorOptions>(options =>
+            {
+                options.PreviewOnly = previewTo is not null;
+                // Not the drivers' 30 s: a migration that fills an index over a million users runs for minutes.
+                options.Timeout = StatementTimeout;
+            })
             .AddLogging(logging =>
             {
                 // The CLI prints its own summary; FluentMigrator speaks only to write the preview script.
