@@ -81,6 +81,21 @@ public abstract class SignupBotCheckTests<TEngine>(SignupBotCheckTests<TEngine>.
     }
 
     [Fact]
+    public async Task Forms_rendered_within_a_twentieth_of_the_fill_time_share_a_stamp_and_a_later_one_gets_its_own()
+    {
+        var client = app.CreateClient();
+        app.Clock.Advance(FillTime);
+        var first = await client.GetSignupFormAsync();
+        app.Clock.Advance(FillTime / 20 - TimeSpan.FromTicks(1));
+        var soonAfter = await client.GetSignupFormAsync();
+        app.Clock.Advance(TimeSpan.FromTicks(1));
+        var later = await client.GetSignupFormAsync();
+
+        Assert.Equal(first[SignupBotCheck.StampField], soonAfter[SignupBotCheck.StampField]);
+        Assert.NotEqual(first[SignupBotCheck.StampField], later[SignupBotCheck.StampField]);
+    }
+
+    [Fact]
     public async Task A_400_corrected_and_posted_again_at_once_is_stored()
     {
         var client = app.CreateClient();

@@ -25,9 +25,25 @@ public sealed partial class SignupBotCheck(
 
     private long _nextLogTicks;
     private int _unlogged;
+    private Signed? _latest;
 
-    /// <summary>A stamp for a form rendered now.</summary>
-    public string Stamp() => StampAt(clock.GetUtcNow());
+    /// <summary>
+    /// A stamp for a form rendered now. Forms rendered within a twentieth of <see cref="SignupOptions.MinimumFillTime"/>
+    /// share one: signing is among the GET's costliest steps (docs/performance.md), and a stamp that much older
+    /// than its form changes no answer a person gets.
+    /// </summary>
+    public string Stamp()
+    {
+        var now = clock.GetUtcNow();
+        if (_latest is { } latest && now >= latest.RenderedAt && now - latest.RenderedAt < options.Value.MinimumFillTime / 20)
+        {
+            return latest.Stamp;
+        }
+
+        var signed = new Signed(now, StampAt(now));
+        _latest = signed;
+        return signed.Stamp;
+    }
 
     /// <summary>
     /// A stamp for the form shown again with errors: that person already took the time to fill it in once, so their
@@ -112,6 +128,8 @@ public sealed partial class SignupBotCheck(
         var unlogged = Interlocked.Exchange(ref _unlogged, 0);
         BotPostRefused(reason, unlogged);
     }
+
+    private sealed record Signed(DateTimeOffset RenderedAt, string Stamp);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a signup post as a bot's ({Reason}), answered as if stored; {Unlogged} more were refused since the last such line (userpages.signups.refused counts them all).")]
     private partial void BotPostRefused(SignupRefusal reason, int unlogged);
