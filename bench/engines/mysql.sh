@@ -86,6 +86,11 @@ engine_queue_mail() { # size count
            utc_timestamp(6), utc_timestamp(6) FROM seq_1_to_$2"
 }
 
+# Messages still queued (state 0) in the outbox.
+engine_unsent_mail() { # size
+  mysql_sql "users_$1" "SELECT COUNT(*) FROM mail_outbox WHERE state = 0"
+}
+
 # The server's CPU time so far, in clock ticks: mariadbd is one process.
 engine_cpu_ticks() {
   awk '{ print $14 + $15 }' "/proc/$(cat "$mysql_dir/mysql.pid")/stat"

@@ -73,6 +73,11 @@ engine_queue_mail() { # size count
            now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' FROM generate_series(1, $2) AS i"
 }
 
+# Messages still queued (state 0) in the outbox.
+engine_unsent_mail() { # size
+  pg_sql "users_$1" "SELECT COUNT(*) FROM mail_outbox WHERE state = 0"
+}
+
 # The server's CPU time so far, in clock ticks: the postmaster with the children it has reaped, and each live backend.
 engine_cpu_ticks() {
   local postmaster

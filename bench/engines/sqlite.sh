@@ -30,6 +30,11 @@ engine_queue_mail() { # size count
            strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now') FROM n"
 }
 
+# Messages still queued (state 0) in the outbox.
+engine_unsent_mail() { # size
+  sqlite3 "$out/db/users-$1.db" "SELECT COUNT(*) FROM mail_outbox WHERE state = 0"
+}
+
 # No server: SQLite's work is the app's own CPU time.
 engine_cpu_ticks() { echo 0; }
 
