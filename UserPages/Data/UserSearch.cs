@@ -73,16 +73,18 @@ public sealed class UserSearch(Database database)
               AND EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @ThirdRarest AND user_trigrams.id = walk.id OFFSET 0)
               AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
             ORDER BY walk.id DESC
-            LIMIT @Limit)
+            LIMIT @Limit),
+        walked_to AS MATERIALIZED (
+            SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id < @Id ORDER BY id DESC OFFSET 1999 LIMIT 1)
         SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
         FROM (
             SELECT id, username, email, created_at FROM found
             UNION ALL
             SELECT id, username, email, created_at
             FROM users
-            WHERE id < (SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id < @Id ORDER BY id DESC OFFSET 1999 LIMIT 1)
+            WHERE id < (SELECT id FROM walked_to)
               AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
-              AND (SELECT count(*) FROM found) < @Limit) AS matches
+              AND (SELECT count(*) FROM found) < @Limit AND EXISTS (SELECT 1 FROM walked_to)) AS matches
         ORDER BY id DESC
         LIMIT @Limit
         """;
@@ -97,16 +99,18 @@ public sealed class UserSearch(Database database)
               AND EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @ThirdRarest AND user_trigrams.id = walk.id OFFSET 0)
               AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
             ORDER BY walk.id
-            LIMIT @Limit)
+            LIMIT @Limit),
+        walked_to AS MATERIALIZED (
+            SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id > @Id ORDER BY id OFFSET 1999 LIMIT 1)
         SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
         FROM (
             SELECT id, username, email, created_at FROM found
             UNION ALL
             SELECT id, username, email, created_at
             FROM users
-            WHERE id > (SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id > @Id ORDER BY id OFFSET 1999 LIMIT 1)
+            WHERE id > (SELECT id FROM walked_to)
               AND (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
-              AND (SELECT count(*) FROM found) < @Limit) AS matches
+              AND (SELECT count(*) FROM found) < @Limit AND EXISTS (SELECT 1 FROM walked_to)) AS matches
         ORDER BY id
         LIMIT @Limit
         """;
