@@ -59,7 +59,14 @@ public sealed class PooledSessionTests(AppFixture<PostgresEngine> app) : IClassF
             Assert.Equal("force_custom_plan", session.PlanCacheMode);
         });
     }
+}
 
+/// <summary>
+/// A prepared statement beside a migration, on an app with one pooled session, so the page's statement is prepared on
+/// the only session there is: with more, a background service's read could hand the next request an unprepared one.
+/// </summary>
+public sealed class PreparedStatementMigrationTests(PreparedStatementMigrationTests.OneSession app) : IClassFixture<PreparedStatementMigrationTests.OneSession>
+{
     [Fact]
     public async Task A_migration_that_changes_a_column_a_prepared_statement_returns_costs_one_503_and_never_a_500()
     {
@@ -68,7 +75,7 @@ public sealed class PooledSessionTests(AppFixture<PostgresEngine> app) : IClassF
         await app.Db.ImportUsersAsync([new(name, $"{name}@example.com", DateTime.UtcNow)]);
         var id = (await app.Db.FindUserAsync(name))!.Id;
 
-        // One session (the pool emptied, then one request at a time), on which the user's page's statement is prepared
+        // One session (the pool emptied, and one connection at most), on which the user's page's statement is prepared
         // once it has run five times.
         app.Db.Database.ClearPool();
         for (var i = 0; i < 10; i++)
@@ -89,6 +96,14 @@ public sealed class PooledSessionTests(AppFixture<PostgresEngine> app) : IClassF
         Assert.Equal(
             [HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK],
             statuses);
+    }
+
+    public sealed class OneSession(TestServers servers) : AppFixture<PostgresEngine>(servers)
+    {
+        protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
+        {
+            ["ConnectionStrings:Users"] = Db.Settings["ConnectionStrings:Users"] + ";Maximum Pool Size=1",
+        };
     }
 }
 
