@@ -183,16 +183,17 @@ public sealed class UserSearch(Database database)
     {
         var newer = newerThan is not null;
         var cursor = newerThan ?? olderThan;
+        var lowerCaseTerm = term.ToLowerInvariant();
         var rarest = database.Provider == DatabaseProvider.Postgres
-            ? await _frequencies.RarestAsync(unit, term.ToLowerInvariant(), 3, cancellationToken)
+            ? await _frequencies.RarestAsync(unit, lowerCaseTerm, 3, cancellationToken)
             : null;
         var parameters = new
         {
             Id = cursor?.Id ?? long.MaxValue,
             Limit = pageSize + 1,
-            Pattern = ContainsPattern(term),
+            Pattern = ContainsPattern(lowerCaseTerm),
             Match = MatchQuery(term),
-            Term = term.ToLowerInvariant(),
+            Term = lowerCaseTerm,
             Rarest = rarest?[0],
             SecondRarest = rarest?[1],
             ThirdRarest = rarest?[2],
@@ -210,8 +211,8 @@ public sealed class UserSearch(Database database)
         };
     }
 
-    private static string ContainsPattern(string term) =>
-        "%" + term.ToLowerInvariant().Replace("!", "!!", StringComparison.Ordinal)
+    private static string ContainsPattern(string lowerCaseTerm) =>
+        "%" + lowerCaseTerm.Replace("!", "!!", StringComparison.Ordinal)
             .Replace("%", "!%", StringComparison.Ordinal)
             .Replace("_", "!_", StringComparison.Ordinal) + "%";
 
