@@ -56,7 +56,7 @@ public sealed class PooledSessionTests(AppFixture<PostgresEngine> app) : IClassF
             Assert.Null(session.Settings);
             Assert.Equal(0, session.AdvisoryLocks);
             Assert.Null(session.Channels);
-            Assert.Equal("force_custom_plan", session.PlanCacheMode);
+            Assert.Equal("force_generic_plan", session.PlanCacheMode);
         });
     }
 }

@@ -16,15 +16,6 @@ public sealed class UserSearch(Database database)
 
     // '!' rather than '\' as the LIKE escape: MySQL would need the backslash itself escaped in the literal.
 
-    /// <summary>The users a search matches, counted up to <c>@Limit</c>.</summary>
-    public const string CountMatches = """
-        SELECT COUNT(*) FROM (
-            SELECT 1
-            FROM users
-            WHERE (lower(username) LIKE @Pattern ESCAPE '!' OR email LIKE @Pattern ESCAPE '!')
-            LIMIT @Limit) AS matches
-        """;
-
     // CROSS JOIN keeps SQLite driving from the search index, in its order, so the LIMIT stops the walk.
 
     /// <summary>SQLite: a page of a search, newest first, older than the cursor, through the search index (rowid &gt; -id is id &lt; @Id).</summary>
@@ -47,35 +38,31 @@ public sealed class UserSearch(Database database)
         LIMIT @Limit
         """;
 
-    /// <summary>SQLite: <see cref="CountMatches"/> through the search index.</summary>
-    public const string CountMatchesSqlite = """
-        SELECT COUNT(*) FROM (
-            SELECT 1
-            FROM users_search CROSS JOIN users ON users.id = -users_search.rowid
-            WHERE users_search MATCH @Match
-              AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
-            LIMIT @Limit)
-        """;
-
-    // PostgreSQL: the key of user_trigrams walks the term's rarest trigram (@Rarest, by the planner's statistics) in id
-    // order, the next two rarest are looked up by key, and the LIKE decides, so the LIMIT stops the walk. The OFFSET 0
-    // fences keep the planner from turning those lookups into joins that read whole ranges. A walk of 2,000 ids that
-    // still lacks a page leaves the ids beyond it to pg_trgm's GIN indexes, unordered and so never an unbounded walk;
-    // a One-Time Filter skips them otherwise (docs/performance.md#search-on-postgresql).
+    // PostgreSQL: the key of user_trigrams walks, in id order, the ids holding the term's rarest trigram (@Rarest, by
+    // the planner's statistics) and @WalkedWith, two lists merged as they are read, or the rarest alone when
+    // @WalkedWith is that trigram; two more trigrams are looked up by key and the LIKE decides, so the LIMIT stops the
+    // walk (TrigramFrequencies chooses). The OFFSET 0 fences keep the planner from turning those lookups into joins
+    // that read whole ranges. A walk of 2,000 ids that still lacks a page leaves the ids beyond it to pg_trgm's GIN
+    // indexes, unordered and so never an unbounded walk; a One-Time Filter skips them otherwise
+    // (docs/performance.md#search-on-postgresql). Every statement here is planned once per session (plan_cache_mode).
 
     /// <summary>PostgreSQL: a page of a search, newest first, older than the cursor: the rarest trigram walked, then the GIN indexes.</summary>
     public const string SearchOlderPostgres = """
         WITH found AS MATERIALIZED (
             SELECT users.id, users.username, users.email, users.created_at
-            FROM (SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id < @Id ORDER BY id DESC LIMIT 2000) AS walk
+            FROM (SELECT walked.id FROM user_trigrams AS walked JOIN user_trigrams AS partner ON partner.id = walked.id
+                  WHERE walked.trigram = @Rarest AND walked.id < @Id AND partner.trigram = @WalkedWith AND partner.id < @Id
+                  ORDER BY walked.id DESC LIMIT 2000) AS walk
             CROSS JOIN LATERAL (SELECT id, username, email, created_at FROM users WHERE users.id = walk.id OFFSET 0) AS users
-            WHERE EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @SecondRarest AND user_trigrams.id = walk.id OFFSET 0)
-              AND EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @ThirdRarest AND user_trigrams.id = walk.id OFFSET 0)
+            WHERE EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @Second AND user_trigrams.id = walk.id OFFSET 0)
+              AND EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @Third AND user_trigrams.id = walk.id OFFSET 0)
               AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
             ORDER BY walk.id DESC
             LIMIT @Limit),
         walked_to AS MATERIALIZED (
-            SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id < @Id ORDER BY id DESC OFFSET 1999 LIMIT 1)
+            SELECT walked.id FROM user_trigrams AS walked JOIN user_trigrams AS partner ON partner.id = walked.id
+            WHERE walked.trigram = @Rarest AND walked.id < @Id AND partner.trigram = @WalkedWith AND partner.id < @Id
+            ORDER BY walked.id DESC OFFSET 1999 LIMIT 1)
         SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
         FROM (
             SELECT id, username, email, created_at FROM found
@@ -93,15 +80,19 @@ public sealed class UserSearch(Database database)
     public const string SearchNewerPostgres = """
         WITH found AS MATERIALIZED (
             SELECT users.id, users.username, users.email, users.created_at
-            FROM (SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id > @Id ORDER BY id LIMIT 2000) AS walk
+            FROM (SELECT walked.id FROM user_trigrams AS walked JOIN user_trigrams AS partner ON partner.id = walked.id
+                  WHERE walked.trigram = @Rarest AND walked.id > @Id AND partner.trigram = @WalkedWith AND partner.id > @Id
+                  ORDER BY walked.id LIMIT 2000) AS walk
             CROSS JOIN LATERAL (SELECT id, username, email, created_at FROM users WHERE users.id = walk.id OFFSET 0) AS users
-            WHERE EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @SecondRarest AND user_trigrams.id = walk.id OFFSET 0)
-              AND EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @ThirdRarest AND user_trigrams.id = walk.id OFFSET 0)
+            WHERE EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @Second AND user_trigrams.id = walk.id OFFSET 0)
+              AND EXISTS (SELECT 1 FROM user_trigrams WHERE trigram = @Third AND user_trigrams.id = walk.id OFFSET 0)
               AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
             ORDER BY walk.id
             LIMIT @Limit),
         walked_to AS MATERIALIZED (
-            SELECT id FROM user_trigrams WHERE trigram = @Rarest AND id > @Id ORDER BY id OFFSET 1999 LIMIT 1)
+            SELECT walked.id FROM user_trigrams AS walked JOIN user_trigrams AS partner ON partner.id = walked.id
+            WHERE walked.trigram = @Rarest AND walked.id > @Id AND partner.trigram = @WalkedWith AND partner.id > @Id
+            ORDER BY walked.id OFFSET 1999 LIMIT 1)
         SELECT id AS Id, username AS Username, email AS Email, created_at AS CreatedAt
         FROM (
             SELECT id, username, email, created_at FROM found
@@ -145,27 +136,23 @@ public sealed class UserSearch(Database database)
         LIMIT @Limit
         """;
 
-    /// <summary>MariaDB: <see cref="CountMatches"/> through the trigram table.</summary>
-    public const string CountMatchesMySql = """
-        SELECT COUNT(*) FROM (
-            SELECT 1
-            FROM user_trigrams AS first
-            JOIN user_trigrams AS middle ON middle.trigram = SUBSTRING(@Term, (CHAR_LENGTH(@Term) - 1) DIV 2, 3) AND middle.id = first.id
-            JOIN user_trigrams AS last ON last.trigram = SUBSTRING(@Term, CHAR_LENGTH(@Term) - 2, 3) AND last.id = first.id
-            JOIN users ON users.id = first.id
-            WHERE first.trigram = SUBSTRING(@Term, 1, 3)
-              AND (lower(users.username) LIKE @Pattern ESCAPE '!' OR users.email LIKE @Pattern ESCAPE '!')
-            LIMIT @Limit) AS matches
-        """;
-
     private readonly TrigramFrequencies _frequencies = new();
 
-    private readonly (string Older, string Newer, string Count) _statements = database.Provider switch
+    private readonly (string Older, string Newer, string Count) _statements = StatementsFor(database.Provider);
+
+    private static (string Older, string Newer, string Count) StatementsFor(DatabaseProvider provider)
     {
-        DatabaseProvider.Sqlite => (SearchOlderSqlite, SearchNewerSqlite, CountMatchesSqlite),
-        DatabaseProvider.MySql => (SearchOlderMySql, SearchNewerMySql, CountMatchesMySql),
-        _ => (SearchOlderPostgres, SearchNewerPostgres, CountMatches),
-    };
+        var (older, newer) = provider switch
+        {
+            DatabaseProvider.Sqlite => (SearchOlderSqlite, SearchNewerSqlite),
+            DatabaseProvider.MySql => (SearchOlderMySql, SearchNewerMySql),
+            _ => (SearchOlderPostgres, SearchNewerPostgres),
+        };
+
+        // The matches, counted up to @Limit, are the rows of the first page from the top (run with @Id past every id):
+        // the same walk of the same index, so a count costs no more than a page and needs no plan of its own.
+        return (older, newer, $"SELECT COUNT(*) FROM ({older}) AS matches");
+    }
 
     /// <summary>
     /// Whether a term is long enough to contain a trigram, counting characters as the indexes do (code points: an
@@ -184,8 +171,8 @@ public sealed class UserSearch(Database database)
         var newer = newerThan is not null;
         var cursor = newerThan ?? olderThan;
         var lowerCaseTerm = term.ToLowerInvariant();
-        var rarest = database.Provider == DatabaseProvider.Postgres
-            ? await _frequencies.RarestAsync(unit, lowerCaseTerm, 3, cancellationToken)
+        var trigrams = database.Provider == DatabaseProvider.Postgres
+            ? await _frequencies.ChooseAsync(unit, lowerCaseTerm, cancellationToken)
             : null;
         var parameters = new
         {
@@ -194,9 +181,10 @@ public sealed class UserSearch(Database database)
             Pattern = ContainsPattern(lowerCaseTerm),
             Match = MatchQuery(term),
             Term = lowerCaseTerm,
-            Rarest = rarest?[0],
-            SecondRarest = rarest?[1],
-            ThirdRarest = rarest?[2],
+            trigrams?.Rarest,
+            trigrams?.WalkedWith,
+            trigrams?.Second,
+            trigrams?.Third,
         };
         var rows = (await unit.Connection.QueryAsync<User>(new CommandDefinition(
             newer ? _statements.Newer : _statements.Older, parameters, unit.Transaction, cancellationToken: cancellationToken))).AsList();
@@ -207,7 +195,7 @@ public sealed class UserSearch(Database database)
             Matches = more ? pageSize + 1
                 : cursor is null ? page.Users.Count
                 : await unit.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    _statements.Count, parameters, unit.Transaction, cancellationToken: cancellationToken)),
+                    _statements.Count, parameters with { Id = long.MaxValue }, unit.Transaction, cancellationToken: cancellationToken)),
         };
     }
 
