@@ -59,14 +59,35 @@ public sealed class Database
     /// </summary>
     public string UnpooledConnectionString { get; }
 
-    /// <summary>Drops idle pooled connections, so the next open reaches the database afresh after a fault.</summary>
+    /// <summary>
+    /// Drops this database's idle pooled connections, so the next open reaches the database afresh after a fault. Only
+    /// its own pool: another database in the same process (a test's other app) keeps its sessions and their statements.
+    /// </summary>
     public void ClearPool()
     {
         switch (Provider)
         {
-            case DatabaseProvider.Sqlite: SqliteConnection.ClearAllPools(); break;
-            case DatabaseProvider.Postgres: NpgsqlConnection.ClearAllPools(); break;
-            case DatabaseProvider.MySql: MySqlConnection.ClearAllPools(); break;
+            case DatabaseProvider.Sqlite:
+                using (var connection = new SqliteConnection(ConnectionString))
+                {
+                    SqliteConnection.ClearPool(connection);
+                }
+
+                break;
+            case DatabaseProvider.Postgres:
+                using (var connection = new NpgsqlConnection(ConnectionString))
+                {
+                    NpgsqlConnection.ClearPool(connection);
+                }
+
+                break;
+            case DatabaseProvider.MySql:
+                using (var connection = new MySqlConnection(ConnectionString))
+                {
+                    MySqlConnection.ClearPool(connection);
+                }
+
+                break;
         }
     }
 
