@@ -65,40 +65,18 @@ public sealed class Database
     /// </summary>
     public void ClearPool()
     {
-        switch (Provider)
+        using var connection = NewConnection();
+        switch (connection)
         {
-            case DatabaseProvider.Sqlite:
-                using (var connection = new SqliteConnection(ConnectionString))
-                {
-                    SqliteConnection.ClearPool(connection);
-                }
-
-                break;
-            case DatabaseProvider.Postgres:
-                using (var connection = new NpgsqlConnection(ConnectionString))
-                {
-                    NpgsqlConnection.ClearPool(connection);
-                }
-
-                break;
-            case DatabaseProvider.MySql:
-                using (var connection = new MySqlConnection(ConnectionString))
-                {
-                    MySqlConnection.ClearPool(connection);
-                }
-
-                break;
+            case SqliteConnection sqlite: SqliteConnection.ClearPool(sqlite); break;
+            case NpgsqlConnection postgres: NpgsqlConnection.ClearPool(postgres); break;
+            case MySqlConnection mysql: MySqlConnection.ClearPool(mysql); break;
         }
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        DbConnection connection = Provider switch
-        {
-            DatabaseProvider.Sqlite => new SqliteConnection(ConnectionString),
-            DatabaseProvider.Postgres => new NpgsqlConnection(ConnectionString),
-            _ => new MySqlConnection(ConnectionString),
-        };
+        var connection = NewConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -115,6 +93,14 @@ public sealed class Database
             throw;
         }
     }
+
+    // Not yet open: the pool it belongs to is the configured engine's, for this connection string.
+    private DbConnection NewConnection() => Provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteConnection(ConnectionString),
+        DatabaseProvider.Postgres => new NpgsqlConnection(ConnectionString),
+        _ => new MySqlConnection(ConnectionString),
+    };
 
     /// <summary>A unit of work that only reads: never waits for writers.</summary>
     public Task<UnitOfWork> BeginReadAsync(CancellationToken cancellationToken) => BeginAsync(forWrite: false, cancellationToken);

@@ -63,8 +63,9 @@ internal sealed class TrigramFrequencies
             }
 
             var apart = byRarity.FindIndex(trigram => taken.TrueForAll(other => Math.Abs(other.Start - trigram.Start) >= UserSearch.TrigramLength));
-            taken.Add(byRarity[Math.Max(apart, 0)]);
-            byRarity.RemoveAt(Math.Max(apart, 0));
+            var next = apart >= 0 ? apart : 0;
+            taken.Add(byRarity[next]);
+            byRarity.RemoveAt(next);
         }
 
         var merge = taken[1].Frequency <= MergeWithin * taken[0].Frequency;
